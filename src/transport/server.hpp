@@ -1,0 +1,53 @@
+// The HTTP server: the only code that knows Boost.Beast/Asio. Accepts connections on IO threads,
+// parses requests with Beast's parser under named limits, hands each request to the handler on a
+// worker pool (IO threads never wait on the store) and writes the response back in order.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/request.hpp"
+
+namespace roster::transport {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 = any free port (see Server::port())
+  int io_threads = 1;
+  int worker_threads = 4;
+  std::size_t body_limit = 1 << 20;     // larger bodies → 413
+  std::size_t header_limit = 16 << 10;  // larger headers → 431
+  std::chrono::seconds read_timeout{30};  // a request must arrive whole within this
+  std::chrono::seconds idle_timeout{60};  // keep-alive connections idle longer are closed
+};
+
+// Runs `handler` for each request. The handler must be thread-safe and must not throw.
+using Handler = std::function<api::Response(const api::Request&)>;
+
+class Server {
+ public:
+  Server(ServerOptions options, Handler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; throws std::runtime_error when the address cannot be bound.
+  void Start();
+  // The bound port (the real one when options.port was 0). Valid after Start().
+  std::uint16_t port() const;
+  // Blocks until Stop() has completed.
+  void Wait();
+  // Graceful stop: refuse new connections, finish requests in flight, close idle connections.
+  // Thread-safe and idempotent; may be called from a signal-handling thread.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace roster::transport
