@@ -2,8 +2,12 @@
 // versioned migrations applied when opened, prepared statements cached per connection.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "storage/store.hpp"
@@ -30,7 +34,46 @@ class SqliteStore final : public Store {
   int SchemaVersion();
 
   // Every storage::Store method, overridden (see store.hpp for contracts).
-  // (declarations added by the implementation)
+  std::vector<core::Organization> ListOrganizations() override;
+  core::Organization CreateOrganization(std::string_view name) override;
+  std::optional<core::Organization> GetOrganization(std::string_view org_id) override;
+
+  std::optional<KeyRecord> FindKeyByHash(std::string_view key_hash) override;
+  core::AdminKey CreateAdminKey(const std::optional<core::Actor>& actor, std::string_view org_id,
+                                const NewAdminKey& key) override;
+
+  core::Member AddMember(const std::optional<core::Actor>& actor, std::string_view org_id,
+                         const NewMember& member) override;
+  std::size_t AddMembersBulk(std::string_view org_id,
+                             const std::vector<NewMember>& members) override;
+  std::optional<core::Member> GetMember(std::string_view org_id, std::string_view user_id) override;
+  core::Page<core::Member> ListMembers(std::string_view org_id,
+                                       const ListMembersQuery& query) override;
+  core::Member UpdateMember(const core::Actor& actor, std::string_view org_id,
+                            std::string_view user_id, const MemberPatch& patch) override;
+  void DeleteMember(const core::Actor& actor, std::string_view org_id,
+                    std::string_view user_id) override;
+
+  core::Page<core::Role> ListRoles(std::string_view org_id, const ListQuery& query) override;
+  std::optional<core::Role> GetRole(std::string_view org_id, std::string_view role_id) override;
+  core::Role CreateRole(const core::Actor& actor, std::string_view org_id,
+                        const NewRole& role) override;
+  core::Role UpdateRole(const core::Actor& actor, std::string_view org_id, std::string_view role_id,
+                        const RolePatch& patch) override;
+  void DeleteRole(const core::Actor& actor, std::string_view org_id,
+                  std::string_view role_id) override;
+
+  core::Page<core::HeldRole> ListUserRoles(std::string_view org_id, std::string_view user_id,
+                                           const ListQuery& query) override;
+  std::optional<core::HeldRole> GetUserRole(std::string_view org_id, std::string_view user_id,
+                                            std::string_view role_id) override;
+  Assignment AssignUserRole(const core::Actor& actor, std::string_view org_id,
+                            std::string_view user_id, std::string_view role_id) override;
+  void UnassignUserRole(const core::Actor& actor, std::string_view org_id, std::string_view user_id,
+                        std::string_view role_id) override;
+
+  core::Page<core::AuditEvent> ListAuditEvents(std::string_view org_id,
+                                               const AuditQuery& query) override;
 
  private:
   struct Impl;

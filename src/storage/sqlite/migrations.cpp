@@ -1,0 +1,172 @@
+// Schema migrations of the SQLite backend: the DDL, in order, and the runner.
+//
+// The DDL sticks to what PostgreSQL also accepts (TEXT/INTEGER/BIGINT, partial indexes, CHECK,
+// REFERENCES) so the PostgreSQL backend can share the schema; the one SQLite idiom is
+// `seq INTEGER PRIMARY KEY` (rowid alias), which is `BIGINT GENERATED ALWAYS AS IDENTITY` there.
+#include "storage/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "core/error.hpp"
+#include "storage/sqlite/sql.hpp"
+#include "storage/sqlite/transaction.hpp"
+
+namespace roster::storage::sqlite {
+namespace {
+
+// Version 1: organizations, accounts, memberships, roles, direct role assignments, admin keys
+// and the audit log.
+constexpr std::string_view kCreateInitialSchema = R"sql(
+CREATE TABLE organizations (
+  id                   TEXT PRIMARY KEY,
+  name                 TEXT NOT NULL,
+  default_project_id   TEXT NOT NULL,
+  default_project_name TEXT NOT NULL,
+  created_at           BIGINT NOT NULL
+);
+
+-- One account per person, shared by every organization its email joins. email_norm (trimmed,
+-- ASCII-lowercased) is what makes two spellings of an address the same person.
+CREATE TABLE accounts (
+  id         TEXT PRIMARY KEY,
+  email      TEXT NOT NULL,
+  email_norm TEXT NOT NULL UNIQUE,
+  name       TEXT NOT NULL,
+  picture    TEXT,
+  created_at BIGINT NOT NULL
+);
+
+-- A membership of an account in an organization. seq is the join order and the keyset cursor
+-- key of the member list. Removing a member sets deleted_at (a tombstone) so a cursor naming a
+-- removed member still has a position; re-adding the account makes a new row.
+CREATE TABLE memberships (
+  seq               INTEGER PRIMARY KEY,
+  org_id            TEXT NOT NULL REFERENCES organizations (id),
+  user_id           TEXT NOT NULL REFERENCES accounts (id),
+  base_role         TEXT NOT NULL CHECK (base_role IN ('owner', 'reader')),
+  added_at          BIGINT NOT NULL,
+  technical_level   TEXT,
+  developer_persona TEXT,
+  deleted_at        BIGINT
+);
+-- At most one live membership per account and organization.
+CREATE UNIQUE INDEX memberships_live_member_uq
+  ON memberships (org_id, user_id) WHERE deleted_at IS NULL;
+-- The member list in join order.
+CREATE INDEX memberships_list_idx ON memberships (org_id, seq) WHERE deleted_at IS NULL;
+-- Cursor positions of any membership, live or removed (and an account's organizations).
+CREATE INDEX memberships_user_idx ON memberships (user_id, org_id, seq);
+-- The last-owner check reads only the live owners of one organization. base_role is a key
+-- column (constant within the index) so the planner sees two equalities and prefers this small
+-- index over memberships_list_idx, which would walk every member of a large organization.
+CREATE INDEX memberships_owners_idx
+  ON memberships (org_id, base_role, user_id) WHERE deleted_at IS NULL AND base_role = 'owner';
+
+-- Organization roles, predefined and custom. Ids are time-ordered, so id order is creation order
+-- and the list's cursor key. base_role marks the predefined Owner/Reader rows (the roles the
+-- membership's base_role projects to); custom roles have none. Deleted roles are tombstones so
+-- cursors stay valid and their names become free again.
+CREATE TABLE roles (
+  id          TEXT PRIMARY KEY,
+  org_id      TEXT NOT NULL REFERENCES organizations (id),
+  name        TEXT NOT NULL,
+  name_norm   TEXT NOT NULL,
+  description TEXT,
+  permissions TEXT NOT NULL,
+  predefined  INTEGER NOT NULL CHECK (predefined IN (0, 1)),
+  base_role   TEXT CHECK (base_role IN ('owner', 'reader')),
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL,
+  created_by  TEXT REFERENCES accounts (id),
+  deleted_at  BIGINT,
+  CHECK ((predefined = 1) = (base_role IS NOT NULL))
+);
+CREATE UNIQUE INDEX roles_live_name_uq ON roles (org_id, name_norm) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX roles_base_role_uq ON roles (org_id, base_role) WHERE base_role IS NOT NULL;
+CREATE INDEX roles_list_idx ON roles (org_id, id) WHERE deleted_at IS NULL;
+
+-- Direct assignments of custom roles to members. The base role lives on memberships.base_role;
+-- predefined roles never appear here.
+CREATE TABLE user_roles (
+  org_id     TEXT NOT NULL REFERENCES organizations (id),
+  user_id    TEXT NOT NULL REFERENCES accounts (id),
+  role_id    TEXT NOT NULL REFERENCES roles (id),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, user_id, role_id)
+);
+CREATE INDEX user_roles_role_idx ON user_roles (role_id, user_id);
+
+-- Admin keys, by SHA-256 only. membership_seq binds a key to the membership it was issued
+-- under: removing the member disables the key, and re-adding the account (a new membership)
+-- does not bring old keys back.
+CREATE TABLE admin_keys (
+  id             TEXT PRIMARY KEY,
+  org_id         TEXT NOT NULL REFERENCES organizations (id),
+  owner_user_id  TEXT NOT NULL REFERENCES accounts (id),
+  membership_seq BIGINT NOT NULL REFERENCES memberships (seq),
+  name           TEXT,
+  key_hash       TEXT NOT NULL UNIQUE,
+  redacted_value TEXT NOT NULL,
+  created_at     BIGINT NOT NULL,
+  expires_at     BIGINT,
+  last_used_at   BIGINT,
+  deleted_at     BIGINT
+);
+CREATE INDEX admin_keys_org_idx ON admin_keys (org_id, id);
+
+-- The audit log. payload is the JSON object stored under the event type's key (CONTRACT §11.4).
+CREATE TABLE audit_events (
+  id               TEXT PRIMARY KEY,
+  org_id           TEXT NOT NULL REFERENCES organizations (id),
+  type             TEXT NOT NULL,
+  effective_at     BIGINT NOT NULL,
+  resource_id      TEXT NOT NULL,
+  payload          TEXT NOT NULL,
+  actor_key_id     TEXT,
+  actor_user_id    TEXT,
+  actor_user_email TEXT,
+  project_id       TEXT NOT NULL
+);
+CREATE INDEX audit_events_list_idx ON audit_events (org_id, effective_at DESC, id DESC);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "initial_schema", kCreateInitialSchema},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() noexcept { return kMigrations; }
+
+int CurrentSchemaVersion(Connection& connection) {
+  Statement stmt = connection.Prepare(kSelectSchemaVersion);
+  stmt.Step();
+  return static_cast<int>(stmt.Int(0));
+}
+
+int ApplyMigrations(Connection& connection, core::Timestamp now) {
+  connection.Execute(kCreateSchemaMigrations);
+  Transaction txn(connection, Transaction::Mode::kWrite);
+  int version = CurrentSchemaVersion(connection);
+  const int latest = kMigrations.back().version;
+  if (version > latest) {
+    // A newer build migrated this file; running old code on it could corrupt it.
+    throw core::Error(core::ErrorKind::kUnavailable,
+                      "The database is temporarily unavailable, retry later.", std::nullopt,
+                      std::nullopt,
+                      "database schema version " + std::to_string(version) +
+                          " is newer than this build supports (" + std::to_string(latest) + ")");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= version) continue;
+    connection.Execute(migration.sql);
+    Statement record = connection.Prepare(kInsertSchemaMigration);
+    record.BindInt(1, migration.version).BindText(2, migration.name).BindInt(3, now).Run();
+    version = migration.version;
+  }
+  txn.Commit();
+  return version;
+}
+
+}  // namespace roster::storage::sqlite
