@@ -17,4 +17,22 @@ std::string_view PredefinedRoleName(BaseRole role) noexcept {
   return role == BaseRole::kOwner ? "Owner" : "Reader";
 }
 
+std::string_view ToString(InviteStatus status) noexcept {
+  switch (status) {
+    case InviteStatus::kAccepted:
+      return "accepted";
+    case InviteStatus::kExpired:
+      return "expired";
+    case InviteStatus::kPending:
+      break;
+  }
+  return "pending";
+}
+
+InviteStatus Invite::StatusAt(Timestamp now) const noexcept {
+  if (accepted_at) return InviteStatus::kAccepted;
+  if (expires_at && *expires_at <= now) return InviteStatus::kExpired;
+  return InviteStatus::kPending;
+}
+
 }  // namespace roster::core

@@ -92,6 +92,46 @@ struct AdminKey {
   std::optional<Timestamp> expires_at;
   std::optional<Timestamp> last_used_at;
   std::string owner_user_id;
+  // The owner as shown in the key's `owner` object (CONTRACT §10.2); filled by reads.
+  std::string owner_name;
+  std::string owner_email;
+  Timestamp owner_added_at = 0;
+  BaseRole owner_role = BaseRole::kReader;
+};
+
+// A group of members; roles assigned to it are held by every member (CONTRACT §9, §7.9).
+struct Group {
+  std::string id;  // `group_…`, time-ordered
+  std::string org_id;
+  std::string name;
+  Timestamp created_at = 0;
+};
+
+// A project an invite grants (CONTRACT §10.1); `role` is "owner" or "member".
+struct InviteProject {
+  std::string id;
+  std::string role;
+};
+
+enum class InviteStatus { kPending, kAccepted, kExpired };
+std::string_view ToString(InviteStatus status) noexcept;  // "pending" / "accepted" / "expired"
+
+// An invitation to join an organization. `token` is the secret of the acceptance link; it is
+// shown to admins (link, console) and never logged.
+struct Invite {
+  std::string id;  // `invite-…`, time-ordered
+  std::string org_id;
+  std::string email;
+  BaseRole role = BaseRole::kReader;
+  Timestamp created_at = 0;
+  std::optional<Timestamp> expires_at;
+  std::optional<Timestamp> accepted_at;
+  std::vector<InviteProject> projects;
+  std::string token;
+  std::optional<std::string> accepted_user_id;
+
+  // accepted once accepted_at is set; expired when pending past expires_at.
+  InviteStatus StatusAt(Timestamp now) const noexcept;
 };
 
 // Who is acting: the authenticated key and its owner. Stored on audit events.

@@ -101,7 +101,7 @@ TEST_F(SqliteStoreTest, MigrationsAreVersionedAndReopeningIsIdempotent) {
     ASSERT_TRUE(member);
     EXPECT_EQ(member->account.email, "a@x.test");
     EXPECT_EQ(store.ListRoles(org_id, {std::nullopt, 10}).items.size(), 2u);
-    EXPECT_EQ(store.ListAuditEvents(org_id, {std::nullopt, 10}).items.size(), 1u);
+    EXPECT_EQ(store.ListAuditEvents(org_id, {.after = std::nullopt, .limit = 10}).items.size(), 1u);
   }
   RawDb raw(path_);
   // Each migration recorded once, at the time of the first open.

@@ -78,7 +78,7 @@ class StoreConformanceTest : public ::testing::TestWithParam<Backend> {
   // Every event of `org_id`, newest first, fetched page by page (so paging is exercised too).
   std::vector<core::AuditEvent> AllEvents(const std::string& org_id) {
     std::vector<core::AuditEvent> out;
-    AuditQuery query{std::nullopt, 7};
+    AuditQuery query{.after = std::nullopt, .limit = 7};
     for (;;) {
       auto page = store_->ListAuditEvents(org_id, query);
       out.insert(out.end(), page.items.begin(), page.items.end());
@@ -1189,7 +1189,7 @@ TEST_P(StoreConformanceTest, ListAuditEventsNewestFirstWithCursor) {
   clock_.Advance(10);
   AddReader("later@x.test");
 
-  auto all = store_->ListAuditEvents(org_.id, {std::nullopt, 100});
+  auto all = store_->ListAuditEvents(org_.id, {.after = std::nullopt, .limit = 100});
   ASSERT_EQ(all.items.size(), 6u);
   EXPECT_FALSE(all.has_more);
   const auto later = store_->ListMembers(org_.id, {std::nullopt, 1, {"later@x.test"}});
@@ -1204,7 +1204,7 @@ TEST_P(StoreConformanceTest, ListAuditEventsNewestFirstWithCursor) {
 
   // Pages of 2 reproduce the full list exactly, the last page without has_more.
   std::vector<std::string> paged;
-  AuditQuery query{std::nullopt, 2};
+  AuditQuery query{.after = std::nullopt, .limit = 2};
   std::vector<bool> has_more;
   for (;;) {
     auto page = store_->ListAuditEvents(org_.id, query);
@@ -1220,7 +1220,7 @@ TEST_P(StoreConformanceTest, ListAuditEventsNewestFirstWithCursor) {
 
   EXPECT_TRUE(Refused(
       [&] {
-        store_->ListAuditEvents(org_.id, {"audit_log-nope", 10});
+        store_->ListAuditEvents(org_.id, {.after = "audit_log-nope", .limit = 10});
       },
       ErrorKind::kInvalidRequest, "invalid_value", "after"));
 }
@@ -1228,13 +1228,13 @@ TEST_P(StoreConformanceTest, ListAuditEventsNewestFirstWithCursor) {
 TEST_P(StoreConformanceTest, AuditEventsAreScopedToOrganization) {
   auto other = store_->CreateOrganization("Other");
   auto outsider = store_->AddMember(std::nullopt, other.id, {"o@x.test", "O", BaseRole::kOwner});
-  auto theirs = store_->ListAuditEvents(other.id, {std::nullopt, 10});
+  auto theirs = store_->ListAuditEvents(other.id, {.after = std::nullopt, .limit = 10});
   ASSERT_EQ(theirs.items.size(), 1u);
   EXPECT_EQ(theirs.items[0].resource_id, outsider.account.id);
-  EXPECT_EQ(store_->ListAuditEvents(org_.id, {std::nullopt, 10}).items.size(), 1u);
+  EXPECT_EQ(store_->ListAuditEvents(org_.id, {.after = std::nullopt, .limit = 10}).items.size(), 1u);
   EXPECT_TRUE(Refused(
       [&] {
-        store_->ListAuditEvents(org_.id, {theirs.items[0].id, 10});
+        store_->ListAuditEvents(org_.id, {.after = theirs.items[0].id, .limit = 10});
       },
       ErrorKind::kInvalidRequest, "invalid_value", "after"));
 }

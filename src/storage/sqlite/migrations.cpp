@@ -131,8 +131,70 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_list_idx ON audit_events (org_id, effective_at DESC, id DESC);
 )sql";
 
+// Version 2: groups (members and role assignments) and invites.
+constexpr std::string_view kCreateGroupsAndInvites = R"sql(
+-- Groups. Ids are time-ordered (id order = creation order = list order). Deleted groups are
+-- tombstones so cursors naming them stay valid.
+CREATE TABLE groups (
+  id         TEXT PRIMARY KEY,
+  org_id     TEXT NOT NULL REFERENCES organizations (id),
+  name       TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  deleted_at BIGINT
+);
+CREATE INDEX groups_list_idx ON groups (org_id, id) WHERE deleted_at IS NULL;
+
+-- Members of a group (live memberships only: removing a member from the organization removes
+-- these rows). Listed by user id.
+CREATE TABLE group_members (
+  org_id     TEXT NOT NULL REFERENCES organizations (id),
+  group_id   TEXT NOT NULL REFERENCES groups (id),
+  user_id    TEXT NOT NULL REFERENCES accounts (id),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+);
+-- The groups of one member (inherited roles, effective permissions, member removal).
+CREATE INDEX group_members_user_idx ON group_members (org_id, user_id, group_id);
+
+-- Roles assigned to a group; held by each of its members.
+CREATE TABLE group_roles (
+  org_id     TEXT NOT NULL REFERENCES organizations (id),
+  group_id   TEXT NOT NULL REFERENCES groups (id),
+  role_id    TEXT NOT NULL REFERENCES roles (id),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (group_id, role_id)
+);
+CREATE INDEX group_roles_role_idx ON group_roles (role_id, group_id);
+
+-- Invites. token is the secret of the acceptance link (shown to admins, never logged).
+-- projects: NULL = the default project (legacy behaviour), '' = none, else space-separated
+-- `project_id:role` pairs. Deleted (revoked) invites are tombstones for cursors.
+CREATE TABLE invites (
+  id               TEXT PRIMARY KEY,
+  org_id           TEXT NOT NULL REFERENCES organizations (id),
+  email            TEXT NOT NULL,
+  email_norm       TEXT NOT NULL,
+  role             TEXT NOT NULL CHECK (role IN ('owner', 'reader')),
+  projects         TEXT,
+  token            TEXT NOT NULL UNIQUE,
+  created_at       BIGINT NOT NULL,
+  expires_at       BIGINT,
+  accepted_at      BIGINT,
+  accepted_user_id TEXT REFERENCES accounts (id),
+  invited_by       TEXT REFERENCES accounts (id),
+  deleted_at       BIGINT
+);
+CREATE INDEX invites_list_idx ON invites (org_id, id) WHERE deleted_at IS NULL;
+CREATE INDEX invites_email_idx ON invites (org_id, email_norm) WHERE deleted_at IS NULL;
+
+-- Audit log filters (CONTRACT §11.1) that select few rows of a large log.
+CREATE INDEX audit_events_resource_idx ON audit_events (org_id, resource_id);
+CREATE INDEX audit_events_actor_idx ON audit_events (org_id, actor_user_id);
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial_schema", kCreateInitialSchema},
+    Migration{2, "groups_and_invites", kCreateGroupsAndInvites},
 };
 
 }  // namespace
