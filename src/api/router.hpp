@@ -2,8 +2,10 @@
 // error to the OpenAI envelope. The one place where exceptions are caught.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/request.hpp"
 #include "core/clock.hpp"
@@ -14,6 +16,10 @@ namespace roster::api {
 struct RouterOptions {
   // Accept permission strings outside the catalogue (CONTRACT N-11), e.g. for SDK examples.
   bool accept_unknown_permissions = false;
+  // Receives one line per error response: request id, status, method, path, code and the
+  // internal detail (never the key). Called concurrently; must be thread-safe. When unset,
+  // 5xx lines go to stderr and 4xx lines are dropped.
+  std::function<void(int status, std::string_view line)> log;
 };
 
 class Router {

@@ -1,0 +1,91 @@
+// Bearer parsing, key lookup by hash, expiry and organization checks.
+#include "api/auth.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "core/error.hpp"
+#include "crypto/keys.hpp"
+
+namespace roster::api {
+namespace {
+
+constexpr std::string_view kWhitespace = " \t";
+constexpr std::string_view kBearer = "bearer";
+
+std::string_view Trim(std::string_view text) noexcept {
+  const std::size_t first = text.find_first_not_of(kWhitespace);
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
+}
+
+core::Error Unauthenticated(std::string message, std::optional<std::string> code = std::nullopt) {
+  return core::Error(core::ErrorKind::kUnauthenticated, std::move(message), std::nullopt,
+                     std::move(code));
+}
+
+core::Error NoKey() {
+  return Unauthenticated(
+      "You didn't provide an API key. You need to provide your API key in an Authorization "
+      "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key "
+      "from https://platform.openai.com/account/api-keys.");
+}
+
+core::Error IncorrectKey(std::string_view key) {
+  return Unauthenticated("Incorrect API key provided: " + crypto::MaskKeyForMessage(key) +
+                             ". You can find your API key at "
+                             "https://platform.openai.com/account/api-keys.",
+                         std::string(core::codes::kInvalidApiKey));
+}
+
+core::Error MissingScope(Scope scope) {
+  return Unauthenticated(
+      "You have insufficient permissions for this operation. Missing scopes: " +
+      std::string(ScopeName(scope)) +
+      ". Check that you are using an admin API key (sk-admin-…); project and user keys cannot "
+      "call the Admin API.");
+}
+
+// The key of a `Bearer <key>` header (scheme case-insensitive), or empty.
+std::string_view BearerKey(std::string_view header) noexcept {
+  header = Trim(header);
+  if (header.size() <= kBearer.size()) return {};
+  const bool scheme_matches =
+      std::equal(kBearer.begin(), kBearer.end(), header.begin(), [](char expected, char got) {
+        return expected == std::tolower(static_cast<unsigned char>(got));
+      });
+  const char separator = header[kBearer.size()];
+  if (!scheme_matches || (separator != ' ' && separator != '\t')) return {};
+  return Trim(header.substr(kBearer.size()));
+}
+
+}  // namespace
+
+core::Actor Authenticate(storage::Store& store, const core::Clock& clock, const Request& request,
+                         Scope scope) {
+  const std::string_view key = BearerKey(request.authorization);
+  if (key.empty()) throw NoKey();
+  if (!key.starts_with(crypto::kAdminKeyPrefix)) {
+    // Every stored key is an admin key, so no lookup can succeed. An `sk-…` key is taken to be a
+    // project or user key — the real API answers those with the scope message — and anything
+    // else is simply not a key.
+    if (key.starts_with("sk-")) throw MissingScope(scope);
+    throw IncorrectKey(key);
+  }
+  const std::string hash = crypto::Sha256Hex(key);
+  std::optional<storage::KeyRecord> record = store.FindKeyByHash(hash);
+  if (!record || !crypto::ConstantTimeEquals(record->key_hash, hash) ||
+      (record->key.expires_at && *record->key.expires_at <= clock.Now())) {
+    throw IncorrectKey(key);
+  }
+  if (request.openai_organization && !request.openai_organization->empty() &&
+      *request.openai_organization != record->key.org_id) {
+    throw Unauthenticated("OpenAI-Organization header should match organization for API key.",
+                          std::string(core::codes::kMismatchedOrganization));
+  }
+  return std::move(record->actor);
+}
+
+}  // namespace roster::api

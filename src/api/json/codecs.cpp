@@ -1,0 +1,167 @@
+// Wire encoders: domain values → OpenAI-shaped JSON text.
+#include "api/json/codecs.hpp"
+
+#include "api/json/json_text.hpp"
+
+namespace roster::api::json {
+namespace {
+
+// The project role a member has in the default project: org owners own it, readers are members.
+std::string_view DefaultProjectRole(core::BaseRole role) noexcept {
+  return role == core::BaseRole::kOwner ? "owner" : "member";
+}
+
+Json UserJson(const core::Member& member) {
+  const core::Account& account = member.account;
+  Json projects_data = Json::array();
+  projects_data.push_back({{"id", member.default_project_id},
+                           {"name", member.default_project_name},
+                           {"role", DefaultProjectRole(member.base_role)}});
+  return {
+      {"object", "organization.user"},
+      {"id", account.id},
+      {"added_at", member.added_at},
+      {"name", account.name},
+      {"email", account.email},
+      {"role", core::ToString(member.base_role)},
+      {"is_default", false},
+      {"created", account.created_at},
+      {"user",
+       {{"object", "user"},
+        {"id", account.id},
+        {"email", account.email},
+        {"name", account.name},
+        {"picture", OrNull(account.picture)},
+        {"enabled", account.enabled},
+        {"banned", false},
+        {"banned_at", nullptr}}},
+      {"is_service_account", false},
+      {"is_scale_tier_authorized_purchaser", nullptr},
+      {"is_scim_managed", false},
+      {"api_key_last_used_at", nullptr},
+      {"technical_level", OrNull(member.technical_level)},
+      {"developer_persona", OrNull(member.developer_persona)},
+      {"projects", {{"object", "list"}, {"data", std::move(projects_data)}}},
+  };
+}
+
+Json RoleJson(const core::Role& role) {
+  return {
+      {"object", "role"},
+      {"id", role.id},
+      {"name", role.name},
+      {"description", OrNull(role.description)},
+      {"permissions", role.permissions},
+      {"resource_type", role.resource_type},
+      {"predefined_role", role.predefined},
+  };
+}
+
+Json HeldRoleJson(const core::HeldRole& held) {
+  const core::Role& role = held.role;
+  Json created_by_user = nullptr;
+  if (role.created_by) {
+    created_by_user = {{"id", *role.created_by},
+                       {"name", OrNull(role.created_by_name)},
+                       {"email", OrNull(role.created_by_email)}};
+  }
+  Json sources = Json::array();
+  for (const auto& source : held.sources) {
+    sources.push_back(
+        {{"principal_id", source.principal_id}, {"principal_type", source.principal_type}});
+  }
+  return {
+      {"id", role.id},
+      {"name", role.name},
+      {"permissions", role.permissions},
+      {"resource_type", role.resource_type},
+      {"predefined_role", role.predefined},
+      {"description", OrNull(role.description)},
+      {"created_at", role.created_at},
+      {"updated_at", role.updated_at},
+      {"created_by", OrNull(role.created_by)},
+      {"created_by_user_obj", std::move(created_by_user)},
+      {"metadata", Json::object()},
+      {"assignment_sources", std::move(sources)},
+  };
+}
+
+// ConversationCursorPage (§5.1): the SDK pages on while `last_id` is set, so both ids name the
+// page's ends and are null only on an empty page.
+template <typename T, typename ToJson, typename IdOf>
+std::string ConversationPage(const core::Page<T>& page, ToJson to_json, IdOf id_of) {
+  Json data = Json::array();
+  for (const auto& item : page.items) data.push_back(to_json(item));
+  Json first_id = nullptr;
+  Json last_id = nullptr;
+  if (!page.items.empty()) {
+    first_id = id_of(page.items.front());
+    last_id = id_of(page.items.back());
+  }
+  return Dump({{"object", "list"},
+               {"data", std::move(data)},
+               {"has_more", page.has_more},
+               {"first_id", std::move(first_id)},
+               {"last_id", std::move(last_id)}});
+}
+
+// NextCursorPage (§5.2): `next` is the last item's id while more items follow (NOTES N-1).
+template <typename T, typename ToJson, typename IdOf>
+std::string NextCursorPage(const core::Page<T>& page, ToJson to_json, IdOf id_of) {
+  Json data = Json::array();
+  for (const auto& item : page.items) data.push_back(to_json(item));
+  Json next = nullptr;
+  if (page.has_more && !page.items.empty()) next = id_of(page.items.back());
+  return Dump({{"object", "list"},
+               {"data", std::move(data)},
+               {"has_more", page.has_more && !page.items.empty()},
+               {"next", std::move(next)}});
+}
+
+}  // namespace
+
+std::string EncodeUser(const core::Member& member) { return Dump(UserJson(member)); }
+
+std::string EncodeUserPage(const core::Page<core::Member>& page) {
+  return ConversationPage(page, UserJson, [](const core::Member& m) { return m.account.id; });
+}
+
+std::string EncodeRole(const core::Role& role) { return Dump(RoleJson(role)); }
+
+std::string EncodeRolePage(const core::Page<core::Role>& page) {
+  return NextCursorPage(page, RoleJson, [](const core::Role& r) { return r.id; });
+}
+
+std::string EncodeHeldRole(const core::HeldRole& held) { return Dump(HeldRoleJson(held)); }
+
+std::string EncodeHeldRolePage(const core::Page<core::HeldRole>& page) {
+  return NextCursorPage(page, HeldRoleJson, [](const core::HeldRole& h) { return h.role.id; });
+}
+
+std::string EncodeUserRoleAssignment(const storage::Assignment& assignment) {
+  return Dump({{"object", "user.role"},
+               {"user", UserJson(assignment.member)},
+               {"role", RoleJson(assignment.role)}});
+}
+
+std::string EncodeUserRoleDeleted() {
+  return Dump({{"object", "user.role.deleted"}, {"deleted", true}});
+}
+
+std::string EncodeUserDeleted(std::string_view user_id) {
+  return Dump({{"object", "organization.user.deleted"}, {"id", user_id}, {"deleted", true}});
+}
+
+std::string EncodeRoleDeleted(std::string_view role_id) {
+  return Dump({{"object", "role.deleted"}, {"id", role_id}, {"deleted", true}});
+}
+
+std::string EncodeError(std::string_view message, std::string_view type,
+                        const std::optional<std::string>& param,
+                        const std::optional<std::string>& code) {
+  return Dump(
+      {{"error",
+        {{"message", message}, {"type", type}, {"param", OrNull(param)}, {"code", OrNull(code)}}}});
+}
+
+}  // namespace roster::api::json
