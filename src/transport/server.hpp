@@ -19,10 +19,11 @@ struct ServerOptions {
   std::uint16_t port = 8080;  // 0 = any free port (see Server::port())
   int io_threads = 1;
   int worker_threads = 4;
-  std::size_t body_limit = 1 << 20;     // larger bodies → 413
-  std::size_t header_limit = 16 << 10;  // larger headers → 431
-  std::chrono::seconds read_timeout{30};  // a request must arrive whole within this
-  std::chrono::seconds idle_timeout{60};  // keep-alive connections idle longer are closed
+  std::size_t body_limit = 1 << 20;        // larger bodies → 413
+  std::size_t header_limit = 16 << 10;     // larger headers → 431
+  std::chrono::seconds read_timeout{30};   // a request must arrive whole within this
+  std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
+  std::chrono::seconds write_timeout{30};  // a response must be taken by the client within this
 };
 
 // Runs `handler` for each request. The handler must be thread-safe and must not throw.
@@ -30,20 +31,30 @@ using Handler = std::function<api::Response(const api::Request&)>;
 
 class Server {
  public:
+  // Starts the worker pool. Throws std::invalid_argument when a thread count is below 1.
   Server(ServerOptions options, Handler handler);
+  // Stops and waits.
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens; throws std::runtime_error when the address cannot be bound.
+  // Binds and listens, then starts the IO threads; throws std::runtime_error when the address
+  // cannot be resolved or bound, std::logic_error when called twice or after Stop().
   void Start();
   // The bound port (the real one when options.port was 0). Valid after Start().
   std::uint16_t port() const;
-  // Blocks until Stop() has completed.
+  // Blocks until Stop() has completed: IO threads and worker pool joined. Must not be called from
+  // an IO or worker thread.
   void Wait();
   // Graceful stop: refuse new connections, finish requests in flight, close idle connections.
-  // Thread-safe and idempotent; may be called from a signal-handling thread.
+  // "In flight" means handed to the handler: its response is written (with `Connection: close`).
+  // A request still arriving is dropped with its connection, so a slow client cannot delay the
+  // stop. Thread-safe and idempotent; may be called from a signal-handling thread. Does not wait;
+  // Wait() does.
   void Stop();
+  // True when called from one of this server's IO threads (tests use it to show that handlers
+  // never run there). Thread-safe.
+  bool OnIoThread() const;
 
  private:
   struct Impl;

@@ -1,0 +1,197 @@
+// Command-line definitions and dispatch. Every command takes --db (default ./roster.db).
+#include "app/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "app/admin_commands.hpp"
+#include "app/command_support.hpp"
+#include "app/seed.hpp"
+#include "app/serve.hpp"
+#include "app/version.hpp"
+#include "core/error.hpp"
+#include "transport/listen_address.hpp"
+
+namespace roster::app {
+namespace {
+
+constexpr const char* kDbHelp = "SQLite database file (created if missing)";
+
+CLI::Option* AddDbOption(CLI::App& command, std::string& db) {
+  return command.add_option("--db", db, kDbHelp)->capture_default_str();
+}
+
+// An optional string flag: the value when given, nullopt otherwise.
+std::optional<std::string> ValueIfGiven(const CLI::Option* option, const std::string& value) {
+  return option->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
+}
+
+// Empty description: the option's type name already says HOST:PORT in --help.
+const CLI::Validator kListenAddress(
+    [](std::string& text) -> std::string {
+      if (transport::ParseListenAddress(text)) return {};
+      return "expected HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080; port 0 = any free port), got '" +
+             text + "'";
+    },
+    "");
+
+// A plausibility check only (one '@', something on each side, no spaces): the store decides the
+// rest, and the shell should catch typos such as a missing argument swallowing the next flag.
+const CLI::Validator kEmailAddress(
+    [](std::string& text) -> std::string {
+      const std::size_t at = text.find('@');
+      const bool plausible = at != std::string::npos && at > 0 && at + 1 < text.size() &&
+                             text.find('@', at + 1) == std::string::npos &&
+                             text.find_first_of(" \t\r\n") == std::string::npos;
+      return plausible ? std::string() : "expected an email address, got '" + text + "'";
+    },
+    "");
+
+// CLI11's require_subcommand() would answer `roster bogus` with "A subcommand is required"; an
+// explicit check after parsing lets CLI11 report the unexpected argument instead.
+int MissingSubcommand(CLI::App& command) {
+  std::string names;
+  for (const CLI::App* sub : command.get_subcommands([](CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  std::cerr << "A subcommand is required: " << names << "\nRun with --help for more information.\n";
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app("Roster: an OpenAI-compatible Admin API server for organization users and roles.",
+               "roster");
+  app.set_version_flag("--version", "roster " + std::string(kVersion));
+
+  // --- serve ---------------------------------------------------------------------------------
+  ServeOptions serve_options;
+  CLI::App* serve = app.add_subcommand("serve", "Run the HTTP server");
+  serve->footer(
+      "On an empty database, serve first creates an organization with an owner and an admin key\n"
+      "and prints the key once (set ROSTER_BOOTSTRAP_ADMIN_KEY=sk-admin-... to choose the key;\n"
+      "it is then not printed). When ready it prints `roster listening on http://HOST:PORT`.\n"
+      "SIGINT or SIGTERM stop it gracefully: requests in flight are answered first.");
+  serve
+      ->add_option("--listen", serve_options.listen, "Address to listen on; port 0 = any free port")
+      ->check(kListenAddress)
+      ->type_name("HOST:PORT")
+      ->capture_default_str();
+  AddDbOption(*serve, serve_options.db);
+  serve->add_option("--io-threads", serve_options.io_threads, "Threads doing network I/O")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve
+      ->add_option("--workers", serve_options.workers,
+                   "Threads running requests against the database (also its connection count)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_flag("--accept-unknown-permissions", serve_options.accept_unknown_permissions,
+                  "Accept role permissions outside the known catalogue");
+
+  // --- users ---------------------------------------------------------------------------------
+  CLI::App* users = app.add_subcommand("users", "Manage members from the shell");
+  AddUserOptions add_user;
+  std::string add_user_name;
+  std::string add_user_org;
+  CLI::App* users_add =
+      users->add_subcommand("add", "Add a member to the organization and print the new user id");
+  users_add->add_option("--email", add_user.email, "Email of the member")
+      ->required()
+      ->check(kEmailAddress);
+  const CLI::Option* add_user_name_option = users_add->add_option(
+      "--name", add_user_name, "Display name (default: the part of the email before '@')");
+  users_add->add_option("--role", add_user.role, "Base role")
+      ->check(CLI::IsMember({"owner", "reader"}))
+      ->capture_default_str();
+  const CLI::Option* add_user_org_option = users_add->add_option(
+      "--org", add_user_org, "Organization id (required when the database has several)");
+  AddDbOption(*users_add, add_user.db);
+
+  // --- orgs ----------------------------------------------------------------------------------
+  CLI::App* orgs = app.add_subcommand("orgs", "Manage organizations from the shell");
+  CreateOrgOptions create_org;
+  std::string owner_email;
+  std::string owner_name;
+  CLI::App* orgs_create =
+      orgs->add_subcommand("create", "Create an organization with its owner and an admin key");
+  orgs_create->footer(
+      "Prints one JSON line: "
+      R"({"organization_id":"org-...","user_id":"user-...","admin_key":"sk-admin-..."})");
+  orgs_create->add_option("--name", create_org.name, "Organization name")->required();
+  const CLI::Option* owner_email_option =
+      orgs_create
+          ->add_option("--owner-email", owner_email,
+                       "Owner's email (default: a new owner.<name>.<random>@roster.local)")
+          ->check(kEmailAddress);
+  const CLI::Option* owner_name_option = orgs_create->add_option(
+      "--owner-name", owner_name, "Owner's name (default: \"<NAME> Owner\")");
+  AddDbOption(*orgs_create, create_org.db);
+  std::string list_db = kDefaultDbPath;
+  CLI::App* orgs_list = orgs->add_subcommand("list", "Print each organization: id, tab, name");
+  AddDbOption(*orgs_list, list_db);
+
+  // --- seed ----------------------------------------------------------------------------------
+  SeedOptions seed_options;
+  std::string seed_org;
+  CLI::App* seed = app.add_subcommand("seed", "Add synthetic members for demos and benchmarks");
+  seed->footer(
+      "Members get realistic names and emails first.last.<n>@example.com, numbered on from\n"
+      "earlier seeds so they stay unique. Prints how many were added and the time taken.");
+  seed->add_option("--users", seed_options.users, "How many members to add")
+      ->required()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
+  const CLI::Option* seed_org_option = seed->add_option(
+      "--org", seed_org, "Organization id (required when the database has several)");
+  AddDbOption(*seed, seed_options.db);
+
+  app.footer("Run `roster COMMAND --help` for the options of a command.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 prints the message (or the help/version) and returns its own codes (100+); the
+    // convention for bad usage is 2.
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+
+  try {
+    if (*serve) return Serve(serve_options);
+    if (*users_add) {
+      add_user.name = ValueIfGiven(add_user_name_option, add_user_name);
+      add_user.org_id = ValueIfGiven(add_user_org_option, add_user_org);
+      return AddUser(add_user);
+    }
+    if (*orgs_create) {
+      create_org.owner_email = ValueIfGiven(owner_email_option, owner_email);
+      create_org.owner_name = ValueIfGiven(owner_name_option, owner_name);
+      return CreateOrg(create_org);
+    }
+    if (*orgs_list) return ListOrgs(list_db);
+    if (*seed) {
+      seed_options.org_id = ValueIfGiven(seed_org_option, seed_org);
+      return Seed(seed_options);
+    }
+    if (*users) return MissingSubcommand(*users);
+    if (*orgs) return MissingSubcommand(*orgs);
+    return MissingSubcommand(app);
+  } catch (const CommandError& e) {
+    std::cerr << "roster: " << e.what() << '\n';
+    return e.exit_code();
+  } catch (const core::Error& e) {
+    // stderr is the operator's log: the internal detail (driver message) belongs there.
+    std::cerr << "roster: " << e.message();
+    if (!e.detail().empty()) std::cerr << " (" << e.detail() << ")";
+    std::cerr << '\n';
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "roster: " << e.what() << '\n';
+    return kExitFailure;
+  }
+}
+
+}  // namespace roster::app

@@ -1,0 +1,26 @@
+// `roster serve`: open the store, bootstrap an empty one, and run the HTTP server until SIGINT or
+// SIGTERM.
+#pragma once
+
+#include <string>
+
+#include "app/command_support.hpp"
+
+namespace roster::app {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 = any free port
+  std::string db = kDefaultDbPath;
+  int io_threads = 1;
+  int workers = 4;
+  bool accept_unknown_permissions = false;
+};
+
+// The environment variable that supplies the bootstrap admin key instead of a random one.
+inline constexpr const char* kBootstrapKeyEnv = "ROSTER_BOOTSTRAP_ADMIN_KEY";
+
+// Runs the server; returns the process exit code. Prints the bootstrap details (first start
+// only) and `roster listening on http://HOST:PORT` to stdout, flushed.
+int Serve(const ServeOptions& options);
+
+}  // namespace roster::app

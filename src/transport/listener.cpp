@@ -1,0 +1,77 @@
+// The accept loop.
+#include "transport/listener.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <chrono>
+#include <iostream>
+#include <utility>
+
+#include "transport/session.hpp"
+
+namespace roster::transport {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+// Accept errors are usually resource exhaustion (EMFILE, ENFILE, ENOBUFS); retrying at once would
+// spin a core without freeing anything.
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
+
+}  // namespace
+
+Listener::Listener(net::io_context& io_context, const tcp::endpoint& endpoint,
+                   ServerContext& context)
+    : io_context_(io_context),
+      context_(context),
+      acceptor_(net::make_strand(io_context)),
+      backoff_(acceptor_.get_executor()) {
+  acceptor_.open(endpoint.protocol());
+  // Lets a restarted server bind while old connections sit in TIME_WAIT; on Linux it does not
+  // allow two live listeners on one port.
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+  local_endpoint_ = acceptor_.local_endpoint();
+}
+
+void Listener::Run() {
+  net::dispatch(acceptor_.get_executor(),
+                beast::bind_front_handler(&Listener::Accept, shared_from_this()));
+}
+
+void Listener::Stop() {
+  net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ec;
+    self->acceptor_.close(ec);
+    self->backoff_.cancel();
+  });
+}
+
+void Listener::Accept() {
+  if (!acceptor_.is_open()) return;
+  // Each connection gets its own strand, so its handlers never run concurrently.
+  acceptor_.async_accept(net::make_strand(io_context_),
+                         beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+}
+
+void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
+  if (!acceptor_.is_open() || context_.stopping()) return;  // the socket closes as it goes
+  if (ec) {
+    std::cerr << "roster: accept failed: " << ec.message() << '\n';
+    backoff_.expires_after(kAcceptBackoff);
+    backoff_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->Accept();
+    });
+    return;
+  }
+  std::make_shared<Session>(std::move(socket), context_)->Run();
+  Accept();
+}
+
+}  // namespace roster::transport

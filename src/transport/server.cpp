@@ -1,0 +1,162 @@
+// Server: binds the listener, runs the io_context on the IO threads, and stops gracefully (close
+// the acceptor, close idle connections, let requests in flight finish, then join every thread).
+#include "transport/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/system_error.hpp>
+#include <condition_variable>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "transport/listen_address.hpp"
+#include "transport/listener.hpp"
+#include "transport/server_context.hpp"
+#include "transport/session.hpp"
+
+namespace roster::transport {
+namespace {
+
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+// Identifies the server whose io_context the current thread runs (nullptr elsewhere).
+thread_local const void* current_io_server = nullptr;
+
+ServerOptions Validated(ServerOptions options) {
+  if (options.io_threads < 1) throw std::invalid_argument("io_threads must be at least 1");
+  if (options.worker_threads < 1) throw std::invalid_argument("worker_threads must be at least 1");
+  return options;
+}
+
+tcp::endpoint ResolveEndpoint(const std::string& host, std::uint16_t port) {
+  boost::system::error_code ec;
+  const net::ip::address address = net::ip::make_address(host, ec);
+  if (!ec) return {address, port};
+  // A host name (e.g. "localhost"): resolved once at startup, the first address wins.
+  net::io_context resolver_context;
+  tcp::resolver resolver(resolver_context);
+  const auto results = resolver.resolve(host, std::to_string(port), ec);
+  if (ec || results.empty()) {
+    throw std::runtime_error("cannot resolve host '" + host +
+                             "': " + (ec ? ec.message() : std::string("no address")));
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions options, Handler handler)
+      : context(Validated(std::move(options)), std::move(handler)),
+        io_context(context.options().io_threads) {}
+
+  void RunIo() {
+    current_io_server = this;
+    for (;;) {
+      // Completion handlers do not throw by design; should one do so anyway (bad_alloc), that
+      // connection is lost but the thread keeps serving the others.
+      try {
+        io_context.run();
+        return;
+      } catch (const std::exception& e) {
+        std::cerr << "roster: transport: " << e.what() << '\n';
+      }
+    }
+  }
+
+  // Declaration order is destruction order in reverse: the io_context (and any session it still
+  // owns) goes before the context those sessions reference.
+  ServerContext context;
+  net::io_context io_context;
+  std::shared_ptr<Listener> listener;
+  std::vector<std::thread> io_threads;
+
+  mutable std::mutex mutex;
+  std::condition_variable cv;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stop_requested = false;
+  bool joining = false;
+  bool joined = false;
+};
+
+Server::Server(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+Server::~Server() {
+  Stop();
+  Wait();
+}
+
+void Server::Start() {
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->started) throw std::logic_error("Server::Start called twice");
+  if (impl_->stop_requested) throw std::logic_error("Server::Start called after Stop");
+  const ServerOptions& options = impl_->context.options();
+  const tcp::endpoint endpoint = ResolveEndpoint(options.host, options.port);
+  try {
+    impl_->listener = std::make_shared<Listener>(impl_->io_context, endpoint, impl_->context);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + FormatHostPort(options.host, options.port) +
+                             ": " + e.code().message());
+  }
+  impl_->port = impl_->listener->local_endpoint().port();
+  // The pending accept is the io_context's work from here on, so run() does not return early.
+  impl_->listener->Run();
+  for (int i = 0; i < options.io_threads; ++i) {
+    impl_->io_threads.emplace_back([impl = impl_.get()] { impl->RunIo(); });
+  }
+  impl_->started = true;
+}
+
+std::uint16_t Server::port() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->port;
+}
+
+void Server::Stop() {
+  std::shared_ptr<Listener> listener;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stop_requested) return;
+    impl_->stop_requested = true;
+    listener = impl_->listener;
+  }
+  // Set before the snapshot of sessions: a session registering after the snapshot sees the flag
+  // (ServerContext::Register and LiveSessions share a mutex).
+  impl_->context.SetStopping();
+  if (listener) listener->Stop();
+  for (const auto& session : impl_->context.LiveSessions()) session->Shutdown();
+  // The io threads leave run() by themselves once the acceptor is closed and the last connection
+  // has finished: nothing else keeps the io_context busy.
+  impl_->cv.notify_all();
+}
+
+void Server::Wait() {
+  std::unique_lock lock(impl_->mutex);
+  impl_->cv.wait(lock, [&] { return impl_->stop_requested; });
+  if (impl_->joining) {
+    impl_->cv.wait(lock, [&] { return impl_->joined; });
+    return;
+  }
+  impl_->joining = true;
+  lock.unlock();
+  for (auto& thread : impl_->io_threads) thread.join();
+  // Every handler has returned by now (each held tracked work on the io_context).
+  impl_->context.workers().join();
+  lock.lock();
+  impl_->joined = true;
+  impl_->cv.notify_all();
+}
+
+bool Server::OnIoThread() const { return current_io_server == impl_.get(); }
+
+}  // namespace roster::transport
