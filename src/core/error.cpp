@@ -66,13 +66,10 @@ Error MissingParameter(std::string param) {
                std::string(codes::kMissingRequiredParameter));
 }
 
-Error NotFound(std::string message) {
-  return Error(ErrorKind::kNotFound, std::move(message));
-}
+Error NotFound(std::string message) { return Error(ErrorKind::kNotFound, std::move(message)); }
 
 Error BusinessRule(std::string code, std::string message, std::optional<std::string> param) {
-  return Error(ErrorKind::kInvalidRequest, std::move(message), std::move(param),
-               std::move(code));
+  return Error(ErrorKind::kInvalidRequest, std::move(message), std::move(param), std::move(code));
 }
 
 }  // namespace roster::core

@@ -34,10 +34,10 @@ void AppendBase36(std::string& out, std::uint64_t value, int width) {
 std::string NewId(std::string_view prefix) {
   static std::atomic<std::uint64_t> counter{std::random_device{}()};
   constexpr std::uint64_t kCounterSpan = 36ULL * 36 * 36 * 36;
-  const auto ms = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  const auto ms =
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
   std::string id;
   id.reserve(prefix.size() + kSuffixChars);
   id += prefix;

@@ -261,8 +261,7 @@ class Store {
   // Assigns a role to the group (idempotent, no event on replay); writes
   // `role.assignment.created` with principal_type "group". Throws kNotFound.
   virtual GroupAssignment AssignGroupRole(const core::Actor& actor, std::string_view org_id,
-                                          std::string_view group_id,
-                                          std::string_view role_id) = 0;
+                                          std::string_view group_id, std::string_view role_id) = 0;
   // Throws kNotFound when the group, the role or the assignment does not exist.
   virtual void UnassignGroupRole(const core::Actor& actor, std::string_view org_id,
                                  std::string_view group_id, std::string_view role_id) = 0;
@@ -270,8 +269,7 @@ class Store {
   // --- invites -------------------------------------------------------------------------------
 
   // Invites (deleted ones excluded) by creation order. Throws InvalidValue("after").
-  virtual core::Page<core::Invite> ListInvites(std::string_view org_id,
-                                               const ListQuery& query) = 0;
+  virtual core::Page<core::Invite> ListInvites(std::string_view org_id, const ListQuery& query) = 0;
   virtual std::optional<core::Invite> GetInvite(std::string_view org_id,
                                                 std::string_view invite_id) = 0;
   // Writes `invite.sent` ({id, data:{email, role}}). Refuses (400) an email that is already a

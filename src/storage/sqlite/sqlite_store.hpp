@@ -74,27 +74,44 @@ class SqliteStore final : public Store {
 
   core::Page<core::AuditEvent> ListAuditEvents(std::string_view org_id,
                                                const AuditQuery& query) override;
-  core::Page<core::AdminKey> ListAdminKeys(std::string_view org_id, const ListQuery& query) override;
-  std::optional<core::AdminKey> GetAdminKey(std::string_view org_id, std::string_view key_id) override;
-  void DeleteAdminKey(const core::Actor& actor, std::string_view org_id, std::string_view key_id) override;
+  core::Page<core::AdminKey> ListAdminKeys(std::string_view org_id,
+                                           const ListQuery& query) override;
+  std::optional<core::AdminKey> GetAdminKey(std::string_view org_id,
+                                            std::string_view key_id) override;
+  void DeleteAdminKey(const core::Actor& actor, std::string_view org_id,
+                      std::string_view key_id) override;
   void TouchAdminKey(std::string_view key_id, core::Timestamp when) override;
   core::Page<core::Group> ListGroups(std::string_view org_id, const ListQuery& query) override;
   std::optional<core::Group> GetGroup(std::string_view org_id, std::string_view group_id) override;
-  core::Group CreateGroup(const core::Actor& actor, std::string_view org_id, std::string_view name) override;
-  core::Group UpdateGroup(const core::Actor& actor, std::string_view org_id, std::string_view group_id, std::string_view name) override;
-  void DeleteGroup(const core::Actor& actor, std::string_view org_id, std::string_view group_id) override;
-  core::Page<core::Member> ListGroupUsers(std::string_view org_id, std::string_view group_id, const ListQuery& query) override;
-  void AddGroupUser(const core::Actor& actor, std::string_view org_id, std::string_view group_id, std::string_view user_id) override;
-  std::optional<core::Member> GetGroupUser(std::string_view org_id, std::string_view group_id, std::string_view user_id) override;
-  void RemoveGroupUser(const core::Actor& actor, std::string_view org_id, std::string_view group_id, std::string_view user_id) override;
-  core::Page<core::HeldRole> ListGroupRoles(std::string_view org_id, std::string_view group_id, const ListQuery& query) override;
-  std::optional<core::HeldRole> GetGroupRole(std::string_view org_id, std::string_view group_id, std::string_view role_id) override;
-  GroupAssignment AssignGroupRole(const core::Actor& actor, std::string_view org_id, std::string_view group_id, std::string_view role_id) override;
-  void UnassignGroupRole(const core::Actor& actor, std::string_view org_id, std::string_view group_id, std::string_view role_id) override;
+  core::Group CreateGroup(const core::Actor& actor, std::string_view org_id,
+                          std::string_view name) override;
+  core::Group UpdateGroup(const core::Actor& actor, std::string_view org_id,
+                          std::string_view group_id, std::string_view name) override;
+  void DeleteGroup(const core::Actor& actor, std::string_view org_id,
+                   std::string_view group_id) override;
+  core::Page<core::Member> ListGroupUsers(std::string_view org_id, std::string_view group_id,
+                                          const ListQuery& query) override;
+  void AddGroupUser(const core::Actor& actor, std::string_view org_id, std::string_view group_id,
+                    std::string_view user_id) override;
+  std::optional<core::Member> GetGroupUser(std::string_view org_id, std::string_view group_id,
+                                           std::string_view user_id) override;
+  void RemoveGroupUser(const core::Actor& actor, std::string_view org_id, std::string_view group_id,
+                       std::string_view user_id) override;
+  core::Page<core::HeldRole> ListGroupRoles(std::string_view org_id, std::string_view group_id,
+                                            const ListQuery& query) override;
+  std::optional<core::HeldRole> GetGroupRole(std::string_view org_id, std::string_view group_id,
+                                             std::string_view role_id) override;
+  GroupAssignment AssignGroupRole(const core::Actor& actor, std::string_view org_id,
+                                  std::string_view group_id, std::string_view role_id) override;
+  void UnassignGroupRole(const core::Actor& actor, std::string_view org_id,
+                         std::string_view group_id, std::string_view role_id) override;
   core::Page<core::Invite> ListInvites(std::string_view org_id, const ListQuery& query) override;
-  std::optional<core::Invite> GetInvite(std::string_view org_id, std::string_view invite_id) override;
-  core::Invite CreateInvite(const core::Actor& actor, std::string_view org_id, const NewInvite& invite) override;
-  void DeleteInvite(const core::Actor& actor, std::string_view org_id, std::string_view invite_id) override;
+  std::optional<core::Invite> GetInvite(std::string_view org_id,
+                                        std::string_view invite_id) override;
+  core::Invite CreateInvite(const core::Actor& actor, std::string_view org_id,
+                            const NewInvite& invite) override;
+  void DeleteInvite(const core::Actor& actor, std::string_view org_id,
+                    std::string_view invite_id) override;
   std::optional<core::Invite> FindInviteByToken(std::string_view token) override;
   core::Member AcceptInvite(std::string_view token, std::string_view name) override;
 
