@@ -12,15 +12,15 @@ namespace roster::core {
 // What went wrong, independent of transport. The HTTP status and the OpenAI `type` of each kind
 // live in one table (StatusOf / TypeOf in error.cpp).
 enum class ErrorKind {
-  kInvalidRequest,      // 400 invalid_request_error: validation and business-rule refusals
-  kUnauthenticated,     // 401 invalid_request_error: missing / unknown / revoked key
-  kPermissionDenied,    // 403 invalid_request_error: authenticated but forbidden by policy
-  kNotFound,            // 404 invalid_request_error (also unknown routes)
-  kPayloadTooLarge,     // 413 invalid_request_error
-  kRateLimited,         // 429 requests
-  kHeadersTooLarge,     // 431 invalid_request_error
-  kInternal,            // 500 server_error
-  kUnavailable,         // 503 server_error: store down / busy beyond retry; sends retry-after
+  kInvalidRequest,    // 400 invalid_request_error: validation and business-rule refusals
+  kUnauthenticated,   // 401 invalid_request_error: missing / unknown / revoked key
+  kPermissionDenied,  // 403 invalid_request_error: authenticated but forbidden by policy
+  kNotFound,          // 404 invalid_request_error (also unknown routes)
+  kPayloadTooLarge,   // 413 invalid_request_error
+  kRateLimited,       // 429 requests
+  kHeadersTooLarge,   // 431 invalid_request_error
+  kInternal,          // 500 server_error
+  kUnavailable,       // 503 server_error: store down / busy beyond retry; sends retry-after
 };
 
 // Well-known `code` values (CONTRACT §3.4, NOTES N-4). Free-form codes are allowed too.
@@ -33,12 +33,18 @@ inline constexpr std::string_view kIntegerBelowMin = "integer_below_min_value";
 inline constexpr std::string_view kIntegerAboveMax = "integer_above_max_value";
 inline constexpr std::string_view kInvalidApiKey = "invalid_api_key";
 inline constexpr std::string_view kMismatchedOrganization = "mismatched_organization";
+inline constexpr std::string_view kInsufficientPermissions = "insufficient_permissions";
 inline constexpr std::string_view kLastOwner = "last_owner";
 inline constexpr std::string_view kPredefinedRoleImmutable = "predefined_role_immutable";
 inline constexpr std::string_view kRoleNameTaken = "role_name_taken";
 inline constexpr std::string_view kBaseRoleRequired = "base_role_required";
 inline constexpr std::string_view kConflictingParameters = "conflicting_parameters";
 inline constexpr std::string_view kAlreadyMember = "already_member";
+inline constexpr std::string_view kRoleInheritedFromGroup = "role_inherited_from_group";
+inline constexpr std::string_view kInviteAlreadyExists = "invite_already_exists";
+inline constexpr std::string_view kInviteAlreadyAccepted = "invite_already_accepted";
+inline constexpr std::string_view kInviteExpired = "invite_expired";
+inline constexpr std::string_view kInviteNotFound = "invite_not_found";
 inline constexpr std::string_view kRateLimitExceeded = "rate_limit_exceeded";
 }  // namespace codes
 

@@ -14,6 +14,7 @@ constexpr std::array kCatalogue = {
     PermissionInfo{"api.all.read", "Read everything", true},
     PermissionInfo{"api.assistants.read", "Read assistants", true},
     PermissionInfo{"api.assistants.write", "Create and change assistants", true},
+    PermissionInfo{"api.audit_logs.read", "Read the audit log", true},
     PermissionInfo{"api.batch.read", "Read batches", true},
     PermissionInfo{"api.batch.write", "Create and cancel batches", true},
     PermissionInfo{"api.evals.read", "Read evals", true},
@@ -26,8 +27,8 @@ constexpr std::array kCatalogue = {
     PermissionInfo{"api.groups.write", "Create, change and delete groups", false},
     PermissionInfo{"api.management.read", "Read organization management (users, invites, keys)",
                    true},
-    PermissionInfo{"api.management.write",
-                   "Change organization management (users, invites, keys)", false},
+    PermissionInfo{"api.management.write", "Change organization management (users, invites, keys)",
+                   false},
     PermissionInfo{"api.model.audio.request", "Make audio model requests", true},
     PermissionInfo{"api.model.image.request", "Make image model requests", true},
     PermissionInfo{"api.model.read", "List models", true},
@@ -52,8 +53,7 @@ std::span<const PermissionInfo> PermissionCatalogue() noexcept { return kCatalog
 
 bool IsKnownPermission(std::string_view name) noexcept {
   return std::binary_search(
-      kCatalogue.begin(), kCatalogue.end(), name,
-      [](const auto& a, const auto& b) {
+      kCatalogue.begin(), kCatalogue.end(), name, [](const auto& a, const auto& b) {
         if constexpr (std::is_same_v<std::decay_t<decltype(a)>, PermissionInfo>) {
           if constexpr (std::is_same_v<std::decay_t<decltype(b)>, PermissionInfo>) {
             return a.name < b.name;

@@ -10,6 +10,17 @@
 
 namespace roster::core {
 
+// The permissions Roster's own endpoints check (api/routes.cpp); all are in the catalogue.
+namespace permission {
+inline constexpr std::string_view kAuditLogsRead = "api.audit_logs.read";
+inline constexpr std::string_view kGroupsRead = "api.groups.read";
+inline constexpr std::string_view kGroupsWrite = "api.groups.write";
+inline constexpr std::string_view kManagementRead = "api.management.read";
+inline constexpr std::string_view kManagementWrite = "api.management.write";
+inline constexpr std::string_view kRolesRead = "api.roles.read";
+inline constexpr std::string_view kRolesWrite = "api.roles.write";
+}  // namespace permission
+
 struct PermissionInfo {
   std::string_view name;
   std::string_view description;

@@ -172,37 +172,39 @@ inline constexpr std::string_view kInsertUserRole =
 inline constexpr std::string_view kDeleteUserRole =
     "DELETE FROM user_roles WHERE org_id = ?1 AND user_id = ?2 AND role_id = ?3";
 
-// The role ?3 as held by live member ?2 of org ?1: their base role's row, or a direct assignment.
-inline constexpr std::string_view kSelectUserRole =
-    "SELECT " ROSTER_SQL_ROLE_COLUMNS
-    " FROM memberships AS m"
-    " JOIN roles AS r ON r.org_id = m.org_id" ROSTER_SQL_ROLE_CREATOR
-    " WHERE m.org_id = ?1 AND m.user_id = ?2 AND m.deleted_at IS NULL"
-    " AND r.id = ?3 AND r.deleted_at IS NULL"
-    " AND (r.base_role = m.base_role OR EXISTS (SELECT 1 FROM user_roles AS ur"
-    " WHERE ur.org_id = ?1 AND ur.user_id = ?2 AND ur.role_id = r.id))";
+// Whether the role row `r` is held directly by member `m` (?1 org, ?2 user): it is their base
+// role's row, or assigned to them.
+#define ROSTER_SQL_HELD_DIRECTLY                                         \
+  "(r.base_role = m.base_role OR EXISTS (SELECT 1 FROM user_roles AS ur" \
+  " WHERE ur.org_id = ?1 AND ur.user_id = ?2 AND ur.role_id = r.id))"
+// Every role live member ?2 of org ?1 holds, once each: the base role's row, direct assignments
+// and the roles of the groups they belong to (CONTRACT §7.9). Column 12 (after the role columns)
+// is 1 when the role is held directly, 0 when only through groups; the groups themselves are read
+// by kSelectInheritedSources (sql_groups.hpp). Driven by roles_list_idx in id order, with indexed
+// existence checks per role: an organization has few roles, and a page stops at its limit.
+// `cond` narrows on r.id.
+#define ROSTER_SQL_HELD_ROLES(cond)                                         \
+  "SELECT " ROSTER_SQL_ROLE_COLUMNS ", CASE WHEN " ROSTER_SQL_HELD_DIRECTLY \
+  " THEN 1 ELSE 0 END"                                                      \
+  " FROM memberships AS m"                                                  \
+  " JOIN roles AS r ON r.org_id = m.org_id" ROSTER_SQL_ROLE_CREATOR         \
+  " WHERE m.org_id = ?1 AND m.user_id = ?2 AND m.deleted_at IS NULL"        \
+  " AND r.deleted_at IS NULL" cond " AND (" ROSTER_SQL_HELD_DIRECTLY        \
+  " OR EXISTS (SELECT 1 FROM group_members AS gm"                           \
+  " JOIN group_roles AS gr ON gr.group_id = gm.group_id"                    \
+  " WHERE gm.org_id = ?1 AND gm.user_id = ?2 AND gr.role_id = r.id))"
 
-// Roles held by live member ?2 of org ?1: the base role's row plus direct assignments, by id.
-// `cond` narrows both halves (the cursor); the result is ordered by column 1 (the role id).
-#define ROSTER_SQL_LIST_USER_ROLES(cond)                                                          \
-  "SELECT " ROSTER_SQL_ROLE_COLUMNS                                                               \
-  " FROM memberships AS m"                                                                        \
-  " JOIN roles AS r ON r.org_id = m.org_id AND r.base_role = m.base_role" ROSTER_SQL_ROLE_CREATOR \
-  " WHERE m.org_id = ?1 AND m.user_id = ?2 AND m.deleted_at IS NULL" cond                         \
-  " UNION ALL "                                                                                   \
-  "SELECT " ROSTER_SQL_ROLE_COLUMNS                                                               \
-  " FROM user_roles AS ur"                                                                        \
-  " JOIN roles AS r ON r.id = ur.role_id" ROSTER_SQL_ROLE_CREATOR                                 \
-  " WHERE ur.org_id = ?1 AND ur.user_id = ?2 AND r.deleted_at IS NULL" cond
-// *After: ?3 cursor, ?4 limit; else ?3 limit.
+// The role ?3 as held by member ?2 of org ?1 (no row when not held).
+inline constexpr std::string_view kSelectUserRole = ROSTER_SQL_HELD_ROLES(" AND r.id = ?3");
+// By role id. *After: ?3 cursor, ?4 limit; else ?3 limit.
 inline constexpr std::string_view kListUserRolesAsc =
-    ROSTER_SQL_LIST_USER_ROLES("") " ORDER BY 1 ASC LIMIT ?3";
+    ROSTER_SQL_HELD_ROLES("") " ORDER BY r.id ASC LIMIT ?3";
 inline constexpr std::string_view kListUserRolesAscAfter =
-    ROSTER_SQL_LIST_USER_ROLES(" AND r.id > ?3") " ORDER BY 1 ASC LIMIT ?4";
+    ROSTER_SQL_HELD_ROLES(" AND r.id > ?3") " ORDER BY r.id ASC LIMIT ?4";
 inline constexpr std::string_view kListUserRolesDesc =
-    ROSTER_SQL_LIST_USER_ROLES("") " ORDER BY 1 DESC LIMIT ?3";
+    ROSTER_SQL_HELD_ROLES("") " ORDER BY r.id DESC LIMIT ?3";
 inline constexpr std::string_view kListUserRolesDescAfter =
-    ROSTER_SQL_LIST_USER_ROLES(" AND r.id < ?3") " ORDER BY 1 DESC LIMIT ?4";
+    ROSTER_SQL_HELD_ROLES(" AND r.id < ?3") " ORDER BY r.id DESC LIMIT ?4";
 
 // --- admin keys ------------------------------------------------------------------------------
 
@@ -232,19 +234,7 @@ inline constexpr std::string_view kInsertAuditEvent =
     " FROM organizations WHERE id = ?2";
 inline constexpr std::string_view kSelectAuditCursor =
     "SELECT effective_at FROM audit_events WHERE org_id = ?1 AND id = ?2";
-
-// Columns: 0 id, 1 org_id, 2 type, 3 effective_at, 4 resource_id, 5 payload, 6 actor key,
-// 7 actor user, 8 actor email.
-#define ROSTER_SQL_LIST_AUDIT                                                                 \
-  "SELECT id, org_id, type, effective_at, resource_id, payload, actor_key_id, actor_user_id," \
-  " actor_user_email FROM audit_events WHERE org_id = ?1"
-// ?2 limit.
-inline constexpr std::string_view kListAuditEvents =
-    ROSTER_SQL_LIST_AUDIT " ORDER BY effective_at DESC, id DESC LIMIT ?2";
-// Strictly older than the cursor event (?2 effective_at, ?3 id); ?4 limit.
-inline constexpr std::string_view kListAuditEventsAfter = ROSTER_SQL_LIST_AUDIT
-    " AND (effective_at, id) < (?2, ?3)"
-    " ORDER BY effective_at DESC, id DESC LIMIT ?4";
+// The filtered listing is in sql_audit.hpp.
 
 #undef ROSTER_SQL_ORG_COLUMNS
 #undef ROSTER_SQL_MEMBER_COLUMNS
@@ -252,7 +242,7 @@ inline constexpr std::string_view kListAuditEventsAfter = ROSTER_SQL_LIST_AUDIT
 #undef ROSTER_SQL_ROLE_COLUMNS
 #undef ROSTER_SQL_ROLE_CREATOR
 #undef ROSTER_SQL_LIST_ROLES
-#undef ROSTER_SQL_LIST_USER_ROLES
-#undef ROSTER_SQL_LIST_AUDIT
+#undef ROSTER_SQL_HELD_DIRECTLY
+#undef ROSTER_SQL_HELD_ROLES
 
 }  // namespace roster::storage::sqlite

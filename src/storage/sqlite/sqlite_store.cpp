@@ -2,6 +2,7 @@
 #include "storage/sqlite/sqlite_store.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "core/error.hpp"
@@ -9,6 +10,9 @@
 #include "core/permissions.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sql.hpp"
+#include "storage/sqlite/sql_audit.hpp"
+#include "storage/sqlite/sql_groups.hpp"
+#include "storage/sqlite/store_keys.hpp"
 #include "storage/sqlite/store_support.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -76,6 +80,82 @@ void InsertMembership(Connection& db, std::string_view org_id, std::string_view 
   Statement stmt = db.Prepare(kInsertMembership);
   stmt.BindText(1, org_id).BindText(2, user_id).BindText(3, BaseRoleText(base)).BindInt(4, now);
   stmt.Run();
+}
+
+// --- audit log helpers ------------------------------------------------------------------------
+
+// The effective_at filters folded into one inclusive range (empty when lowest > highest).
+struct AuditBounds {
+  core::Timestamp lowest = std::numeric_limits<core::Timestamp>::min();
+  core::Timestamp highest = std::numeric_limits<core::Timestamp>::max();
+};
+
+AuditBounds EffectiveBounds(const AuditQuery& query) {
+  constexpr core::Timestamp kMin = std::numeric_limits<core::Timestamp>::min();
+  constexpr core::Timestamp kMax = std::numeric_limits<core::Timestamp>::max();
+  AuditBounds bounds;
+  // gt x is gte x+1 and lt x is lte x-1 on integers; at the type's edge nothing can match.
+  if (query.effective_gt) {
+    if (*query.effective_gt == kMax) return {kMax, kMin};
+    bounds.lowest = std::max(bounds.lowest, *query.effective_gt + 1);
+  }
+  if (query.effective_gte) bounds.lowest = std::max(bounds.lowest, *query.effective_gte);
+  if (query.effective_lt) {
+    if (*query.effective_lt == kMin) return {kMax, kMin};
+    bounds.highest = std::min(bounds.highest, *query.effective_lt - 1);
+  }
+  if (query.effective_lte) bounds.highest = std::min(bounds.highest, *query.effective_lte);
+  return bounds;
+}
+
+// A position in the log's order (effective_at, id).
+struct AuditPosition {
+  core::Timestamp effective_at = 0;
+  std::string id;
+};
+
+// The position of the event named by cursor `param` (`after` / `before`); an id that never named
+// an event of the organization → 400 invalid_value.
+AuditPosition AuditCursor(Connection& db, std::string_view org_id, const char* param,
+                          const std::string& id) {
+  Statement cursor = db.Prepare(kSelectAuditCursor);
+  cursor.BindText(1, org_id).BindText(2, id);
+  if (!cursor.Step()) {
+    throw core::InvalidValue(param, "Invalid '" + std::string(param) + "': '" + id +
+                                        "' is not an audit log event of this organization.");
+  }
+  return AuditPosition{cursor.Int(0), id};
+}
+
+// An any-of filter: the values as a JSON array, or NULL (no filter) when there are none.
+void BindAnyOf(Statement& stmt, int index, const std::vector<std::string>& values) {
+  if (values.empty()) {
+    stmt.BindNull(index);
+  } else {
+    stmt.BindText(index, nlohmann::json(values).dump(-1, ' ', false,
+                                                     nlohmann::json::error_handler_t::replace));
+  }
+}
+
+// Decodes a row of kListAuditEventsOlder / kListAuditEventsNewer.
+core::AuditEvent ReadAuditEvent(const Statement& stmt) {
+  core::AuditEvent event;
+  event.id = stmt.Text(0);
+  event.org_id = stmt.Text(1);
+  event.type = stmt.Text(2);
+  event.effective_at = stmt.Int(3);
+  event.resource_id = stmt.Text(4);
+  event.payload = nlohmann::json::parse(stmt.Text(5), nullptr, /*allow_exceptions=*/false);
+  if (event.payload.is_discarded()) {
+    throw InternalError("audit event " + event.id + " has a payload that is not JSON");
+  }
+  // An empty key id is a person acting without a key (invite acceptance); no actor at all is a
+  // change made from the shell.
+  if (!stmt.IsNull(6) || !stmt.IsNull(7)) {
+    event.actor = core::Actor{event.org_id, stmt.OptText(6).value_or(""),
+                              stmt.OptText(7).value_or(""), stmt.OptText(8).value_or("")};
+  }
+  return event;
 }
 
 }  // namespace
@@ -156,27 +236,31 @@ std::optional<core::Organization> SqliteStore::GetOrganization(std::string_view 
 
 std::optional<KeyRecord> SqliteStore::FindKeyByHash(std::string_view key_hash) {
   auto db = impl_->pool.Acquire();
-  Statement stmt = db->Prepare(kSelectKeyByHash);
-  stmt.BindText(1, key_hash);
-  if (!stmt.Step()) return std::nullopt;
+  Transaction txn(*db, Mode::kRead);  // the key and its owner's permissions from one snapshot
   KeyRecord record;
-  record.key.id = stmt.Text(0);
-  record.key.org_id = stmt.Text(1);
-  record.key.name = stmt.OptText(2);
-  record.key.redacted_value = stmt.Text(3);
-  record.key.created_at = stmt.Int(4);
-  record.key.expires_at = stmt.OptInt(5);
-  record.key.last_used_at = stmt.OptInt(6);
-  record.key.owner_user_id = stmt.Text(7);
-  record.key_hash = stmt.Text(8);
-  record.actor =
-      core::Actor{record.key.org_id, record.key.id, record.key.owner_user_id, stmt.Text(9)};
+  {
+    Statement stmt = db->Prepare(kSelectKeyByHash);
+    stmt.BindText(1, key_hash);
+    if (!stmt.Step()) return std::nullopt;
+    record.key.id = stmt.Text(0);
+    record.key.org_id = stmt.Text(1);
+    record.key.name = stmt.OptText(2);
+    record.key.redacted_value = stmt.Text(3);
+    record.key.created_at = stmt.Int(4);
+    record.key.expires_at = stmt.OptInt(5);
+    record.key.last_used_at = stmt.OptInt(6);
+    record.key.owner_user_id = stmt.Text(7);
+    record.key_hash = stmt.Text(8);
+    record.actor =
+        core::Actor{record.key.org_id, record.key.id, record.key.owner_user_id, stmt.Text(9)};
+  }
+  record.permissions = SelectEffectivePermissions(*db, record.key.org_id, record.key.owner_user_id);
+  txn.Commit();
   return record;
 }
 
-core::AdminKey SqliteStore::CreateAdminKey(const std::optional<core::Actor>& /*actor*/,
+core::AdminKey SqliteStore::CreateAdminKey(const std::optional<core::Actor>& actor,
                                            std::string_view org_id, const NewAdminKey& key) {
-  // No audit event: the only admin-key event types are tenant-scoped (NOTES N-12).
   auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   Transaction txn(*db, Mode::kWrite);
@@ -204,6 +288,13 @@ core::AdminKey SqliteStore::CreateAdminKey(const std::optional<core::Actor>& /*a
         .BindOptInt(9, out.expires_at)
         .Run();
   }
+  out.owner_name = owner->member.account.name;
+  out.owner_email = owner->member.account.email;
+  out.owner_added_at = owner->member.added_at;
+  out.owner_role = owner->member.base_role;
+  // `api_key.created` is a non-tenant event type (CONTRACT §11.3); admin keys carry no scopes.
+  WriteAuditEvent(*db, now, actor, org_id, "api_key.created", out.id,
+                  {{"id", out.id}, {"data", {{"scopes", nlohmann::json::array()}}}});
   txn.Commit();
   return out;
 }
@@ -379,6 +470,12 @@ void SqliteStore::DeleteMember(const core::Actor& actor, std::string_view org_id
     stmt.BindText(1, org_id).BindText(2, user_id).Run();
   }
   {
+    // Out of every group too (no event: membership changes have none, NOTES N-12), so the roles
+    // of those groups stop applying and a re-added account starts in no group.
+    Statement stmt = db->Prepare(kDeleteGroupMembershipsOfMember);
+    stmt.BindText(1, org_id).BindText(2, user_id).Run();
+  }
+  {
     // A tombstone, not a delete: `after=<this user>` must keep its position in the list. Admin
     // keys stay but stop authenticating (they are bound to this membership row).
     Statement stmt = db->Prepare(kTombstoneMembership);
@@ -393,48 +490,44 @@ void SqliteStore::DeleteMember(const core::Actor& actor, std::string_view org_id
 core::Page<core::AuditEvent> SqliteStore::ListAuditEvents(std::string_view org_id,
                                                           const AuditQuery& query) {
   const int limit = std::max(1, query.limit);
+  const AuditBounds bounds = EffectiveBounds(query);
+  std::vector<std::string> emails;
+  emails.reserve(query.actor_emails.size());
+  for (const std::string& email : query.actor_emails) emails.push_back(Normalize(email));
+
   auto db = impl_->pool.Acquire();
-  std::optional<Transaction> txn;  // cursor lookup and page from one snapshot
+  Transaction txn(*db, Mode::kRead);  // cursor lookups and page from one snapshot
+  // Sentinels beyond every event: ids are ASCII below '~' and never empty.
+  AuditPosition upper{std::numeric_limits<core::Timestamp>::max(), "~"};
+  AuditPosition lower{std::numeric_limits<core::Timestamp>::min(), ""};
+  if (query.after) upper = AuditCursor(*db, org_id, "after", *query.after);
+  if (query.before) lower = AuditCursor(*db, org_id, "before", *query.before);
+  // A `before` page holds the events just newer than its cursor; with `after` as well, paging
+  // continues downwards from `after` (the SDKs only ever send `after`).
+  const bool newer = query.before && !query.after;
+
   std::vector<core::AuditEvent> items;
   {
-    std::optional<std::int64_t> after_effective_at;
-    if (query.after) {
-      txn.emplace(*db, Mode::kRead);
-      Statement cursor = db->Prepare(kSelectAuditCursor);
-      cursor.BindText(1, org_id).BindText(2, *query.after);
-      if (!cursor.Step()) {
-        throw core::InvalidValue("after", "Invalid 'after': '" + *query.after +
-                                              "' is not an audit log event of this organization.");
-      }
-      after_effective_at = cursor.Int(0);
-    }
-    Statement stmt = db->Prepare(query.after ? kListAuditEventsAfter : kListAuditEvents);
-    stmt.BindText(1, org_id);
-    if (query.after) {
-      stmt.BindInt(2, *after_effective_at).BindText(3, *query.after).BindInt(4, FetchLimit(limit));
-    } else {
-      stmt.BindInt(2, FetchLimit(limit));
-    }
-    while (stmt.Step()) {
-      core::AuditEvent event;
-      event.id = stmt.Text(0);
-      event.org_id = stmt.Text(1);
-      event.type = stmt.Text(2);
-      event.effective_at = stmt.Int(3);
-      event.resource_id = stmt.Text(4);
-      event.payload = nlohmann::json::parse(stmt.Text(5), nullptr, /*allow_exceptions=*/false);
-      if (event.payload.is_discarded()) {
-        throw InternalError("audit event " + event.id + " has a payload that is not JSON");
-      }
-      if (!stmt.IsNull(6) || !stmt.IsNull(7)) {
-        event.actor = core::Actor{event.org_id, stmt.OptText(6).value_or(""),
-                                  stmt.OptText(7).value_or(""), stmt.OptText(8).value_or("")};
-      }
-      items.push_back(std::move(event));
-    }
+    Statement stmt = db->Prepare(newer ? kListAuditEventsNewer : kListAuditEventsOlder);
+    stmt.BindText(1, org_id)
+        .BindInt(2, bounds.lowest)
+        .BindInt(3, bounds.highest)
+        .BindInt(4, upper.effective_at)
+        .BindText(5, upper.id)
+        .BindInt(6, lower.effective_at)
+        .BindText(7, lower.id);
+    BindAnyOf(stmt, 8, query.event_types);
+    BindAnyOf(stmt, 9, query.actor_ids);
+    BindAnyOf(stmt, 10, emails);
+    BindAnyOf(stmt, 11, query.resource_ids);
+    BindAnyOf(stmt, 12, query.project_ids);
+    stmt.BindInt(13, FetchLimit(limit));
+    while (stmt.Step()) items.push_back(ReadAuditEvent(stmt));
   }
-  if (txn) txn->Commit();
-  return FinishPage(std::move(items), limit);
+  txn.Commit();
+  core::Page<core::AuditEvent> page = FinishPage(std::move(items), limit);
+  if (newer) std::reverse(page.items.begin(), page.items.end());
+  return page;
 }
 
 }  // namespace roster::storage::sqlite

@@ -1,4 +1,5 @@
-// SqliteStore: organization roles and the roles members hold (base role + direct assignments).
+// SqliteStore: organization roles and the roles members hold (base role, direct assignments and
+// the roles of their groups).
 #include <algorithm>
 #include <iterator>
 #include <utility>
@@ -6,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "storage/sqlite/sql.hpp"
+#include "storage/sqlite/sql_groups.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 #include "storage/sqlite/store_support.hpp"
 #include "storage/sqlite/transaction.hpp"
@@ -55,6 +57,58 @@ core::Role LoadRoleOrThrow(Connection& db, std::string_view org_id, std::string_
   std::optional<RoleRow> row = SelectRole(db, org_id, role_id);
   if (!row) throw RoleNotFound(role_id);
   return std::move(row->role);
+}
+
+// The sources of one holding, user first (CONTRACT §7.9); groups are appended by the caller.
+std::vector<core::AssignmentSource> DirectSources(bool direct, std::string_view user_id) {
+  std::vector<core::AssignmentSource> sources;
+  if (direct) sources.push_back(core::AssignmentSource{std::string(user_id), "user"});
+  return sources;
+}
+
+// A row of kSelectUserRole / kListUserRoles*: the role, then whether it is held directly.
+core::HeldRole ReadHeldRole(const Statement& row, std::string_view user_id) {
+  constexpr int kDirectColumn = 12;
+  core::HeldRole held{std::move(ReadRole(row).role), {}};
+  held.sources = DirectSources(row.Int(kDirectColumn) != 0, user_id);
+  return held;
+}
+
+// Appends the group sources of every holding in `items` (sorted by role id, either direction)
+// with one statement over the page's id range.
+void AddGroupSources(Connection& db, std::string_view org_id, std::string_view user_id,
+                     std::vector<core::HeldRole>& items) {
+  if (items.empty()) return;
+  const auto [low, high] = std::minmax(items.front().role.id, items.back().role.id);
+  Statement stmt = db.Prepare(kSelectInheritedSources);
+  stmt.BindText(1, org_id).BindText(2, user_id).BindText(3, low).BindText(4, high);
+  while (stmt.Step()) {
+    const std::string role_id = stmt.Text(0);
+    const auto held = std::find_if(items.begin(), items.end(),
+                                   [&](const core::HeldRole& h) { return h.role.id == role_id; });
+    // Rows arrive by role then group id, so each holding's groups come out in group-id order.
+    if (held != items.end()) held->sources.push_back({stmt.Text(1), "group"});
+  }
+}
+
+// Refuses to unassign a role the member holds only through groups (NOTES N-5), naming them;
+// when no group grants it either, the member simply does not hold it.
+[[noreturn]] void ThrowNotDirectlyHeld(Connection& db, std::string_view org_id,
+                                       std::string_view user_id, std::string_view role_id) {
+  std::string groups;
+  {
+    Statement stmt = db.Prepare(kSelectGroupsGrantingRole);
+    stmt.BindText(1, org_id).BindText(2, user_id).BindText(3, role_id);
+    while (stmt.Step()) {
+      if (!groups.empty()) groups += ", ";
+      groups += "'" + stmt.Text(1) + "' (" + stmt.Text(0) + ")";
+    }
+  }
+  if (groups.empty()) throw NotHeld(role_id);
+  throw core::BusinessRule(std::string(core::codes::kRoleInheritedFromGroup),
+                           "The user holds role '" + std::string(role_id) +
+                               "' only through group " + groups +
+                               "; unassign it from the group or remove the user from the group.");
 }
 
 std::vector<std::string> Difference(const std::vector<std::string>& a,
@@ -203,13 +257,28 @@ void SqliteStore::DeleteRole(const core::Actor& actor, std::string_view org_id,
     stmt.BindText(1, role.id);
     while (stmt.Step()) holders.push_back(stmt.Text(0));
   }
-  // One event per removed assignment, then the role's own (NOTES N-10).
+  std::vector<std::string> groups;
+  {
+    Statement stmt = db->Prepare(kSelectGroupsOfRole);
+    stmt.BindText(1, role.id);
+    while (stmt.Step()) groups.push_back(stmt.Text(0));
+  }
+  // One event per removed assignment (users, then groups), then the role's own (NOTES N-10).
   for (const std::string& user_id : holders) {
     WriteAuditEvent(*db, now, actor, org_id, "role.assignment.deleted",
                     AssignmentId(user_id, role.id), AssignmentPayload(org_id, user_id, role.id));
   }
+  for (const std::string& group_id : groups) {
+    WriteAuditEvent(*db, now, actor, org_id, "role.assignment.deleted",
+                    AssignmentId(group_id, role.id),
+                    GroupAssignmentPayload(org_id, group_id, role.id));
+  }
   {
     Statement stmt = db->Prepare(kDeleteRoleAssignments);
+    stmt.BindText(1, role.id).Run();
+  }
+  {
+    Statement stmt = db->Prepare(kDeleteGroupAssignmentsOfRole);
     stmt.BindText(1, role.id).Run();
   }
   {
@@ -244,25 +313,29 @@ core::Page<core::HeldRole> SqliteStore::ListUserRoles(std::string_view org_id,
     } else {
       stmt.BindInt(3, FetchLimit(limit));
     }
-    while (stmt.Step()) {
-      // Base role and direct assignments are both held by the user directly (no groups yet).
-      items.push_back(core::HeldRole{std::move(ReadRole(stmt).role),
-                                     {core::AssignmentSource{std::string(user_id), "user"}}});
-    }
+    while (stmt.Step()) items.push_back(ReadHeldRole(stmt, user_id));
   }
+  core::Page<core::HeldRole> page = FinishPage(std::move(items), limit);
+  AddGroupSources(*db, org_id, user_id, page.items);
   txn.Commit();
-  return FinishPage(std::move(items), limit);
+  return page;
 }
 
 std::optional<core::HeldRole> SqliteStore::GetUserRole(std::string_view org_id,
                                                        std::string_view user_id,
                                                        std::string_view role_id) {
   auto db = impl_->pool.Acquire();
-  Statement stmt = db->Prepare(kSelectUserRole);
-  stmt.BindText(1, org_id).BindText(2, user_id).BindText(3, role_id);
-  if (!stmt.Step()) return std::nullopt;
-  return core::HeldRole{std::move(ReadRole(stmt).role),
-                        {core::AssignmentSource{std::string(user_id), "user"}}};
+  Transaction txn(*db, Mode::kRead);  // the holding and its groups from one snapshot
+  std::vector<core::HeldRole> held;
+  {
+    Statement stmt = db->Prepare(kSelectUserRole);
+    stmt.BindText(1, org_id).BindText(2, user_id).BindText(3, role_id);
+    if (stmt.Step()) held.push_back(ReadHeldRole(stmt, user_id));
+  }
+  AddGroupSources(*db, org_id, user_id, held);
+  txn.Commit();
+  if (held.empty()) return std::nullopt;
+  return std::move(held.front());
 }
 
 Assignment SqliteStore::AssignUserRole(const core::Actor& actor, std::string_view org_id,
@@ -296,7 +369,10 @@ void SqliteStore::UnassignUserRole(const core::Actor& actor, std::string_view or
   if (!role) throw RoleNotFound(role_id);
 
   if (role->base) {
-    if (*role->base != member->member.base_role) throw NotHeld(role_id);
+    // A predefined role other than the member's base role can only come from a group.
+    if (*role->base != member->member.base_role) {
+      ThrowNotDirectlyHeld(*db, org_id, user_id, role->role.id);
+    }
     if (*role->base == core::BaseRole::kReader) {
       throw core::BusinessRule(
           std::string(core::codes::kBaseRoleRequired),
@@ -308,7 +384,8 @@ void SqliteStore::UnassignUserRole(const core::Actor& actor, std::string_view or
     {
       Statement stmt = db->Prepare(kDeleteUserRole);
       stmt.BindText(1, org_id).BindText(2, user_id).BindText(3, role->role.id).Run();
-      if (stmt.Changes() == 0) throw NotHeld(role_id);
+      // Held both directly and through a group: only the direct link goes (NOTES N-5).
+      if (stmt.Changes() == 0) ThrowNotDirectlyHeld(*db, org_id, user_id, role->role.id);
     }
     WriteAuditEvent(*db, now, actor, org_id, "role.assignment.deleted",
                     AssignmentId(user_id, role->role.id),

@@ -227,6 +227,15 @@ nlohmann::json AssignmentPayload(std::string_view org_id, std::string_view user_
           {"resource_type", std::string(core::kOrgResourceType)}};
 }
 
+nlohmann::json GroupAssignmentPayload(std::string_view org_id, std::string_view group_id,
+                                      std::string_view role_id) {
+  return {{"id", AssignmentId(group_id, role_id)},
+          {"principal_id", std::string(group_id)},
+          {"principal_type", "group"},
+          {"resource_id", std::string(org_id)},
+          {"resource_type", std::string(core::kOrgResourceType)}};
+}
+
 bool AssignCustomRole(Connection& db, core::Timestamp now, const core::Actor& actor,
                       std::string_view org_id, std::string_view user_id, std::string_view role_id) {
   {

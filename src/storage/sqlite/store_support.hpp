@@ -111,5 +111,8 @@ bool AssignCustomRole(Connection& db, core::Timestamp now, const core::Actor& ac
 nlohmann::json AssignmentPayload(std::string_view org_id, std::string_view user_id,
                                  std::string_view role_id);
 std::string AssignmentId(std::string_view user_id, std::string_view role_id);
+// The same payload for a group principal (`principal_type: "group"`, id `<group_id>:<role_id>`).
+nlohmann::json GroupAssignmentPayload(std::string_view org_id, std::string_view group_id,
+                                      std::string_view role_id);
 
 }  // namespace roster::storage::sqlite
