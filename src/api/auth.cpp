@@ -40,10 +40,11 @@ core::Error IncorrectKey(std::string_view key) {
                          std::string(core::codes::kInvalidApiKey));
 }
 
-core::Error MissingScope(Scope scope) {
+// Non-admin keys get the upstream message, which names only the management scopes.
+core::Error MissingScope(const Route& route) {
   return Unauthenticated(
       "You have insufficient permissions for this operation. Missing scopes: " +
-      std::string(ScopeName(scope)) +
+      std::string(IsWrite(route) ? "api.management.write" : "api.management.read") +
       ". Check that you are using an admin API key (sk-admin-…); project and user keys cannot "
       "call the Admin API.");
 }
@@ -63,15 +64,15 @@ std::string_view BearerKey(std::string_view header) noexcept {
 
 }  // namespace
 
-core::Actor Authenticate(storage::Store& store, const core::Clock& clock, const Request& request,
-                         Scope scope) {
+storage::KeyRecord Authenticate(storage::Store& store, const core::Clock& clock,
+                                const Request& request, const Route& route) {
   const std::string_view key = BearerKey(request.authorization);
   if (key.empty()) throw NoKey();
   if (!key.starts_with(crypto::kAdminKeyPrefix)) {
     // Every stored key is an admin key, so no lookup can succeed. An `sk-…` key is taken to be a
     // project or user key — the real API answers those with the scope message — and anything
     // else is simply not a key.
-    if (key.starts_with("sk-")) throw MissingScope(scope);
+    if (key.starts_with("sk-")) throw MissingScope(route);
     throw IncorrectKey(key);
   }
   const std::string hash = crypto::Sha256Hex(key);
@@ -85,7 +86,15 @@ core::Actor Authenticate(storage::Store& store, const core::Clock& clock, const 
     throw Unauthenticated("OpenAI-Organization header should match organization for API key.",
                           std::string(core::codes::kMismatchedOrganization));
   }
-  return std::move(record->actor);
+  return std::move(*record);
+}
+
+void Authorize(const storage::KeyRecord& key, std::string_view permission) {
+  if (std::binary_search(key.permissions.begin(), key.permissions.end(), permission)) return;
+  throw core::Error(core::ErrorKind::kPermissionDenied,
+                    "You have insufficient permissions for this operation. Missing permission: " +
+                        std::string(permission) + ".",
+                    std::nullopt, std::string(core::codes::kInsufficientPermissions));
 }
 
 }  // namespace roster::api

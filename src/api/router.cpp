@@ -7,6 +7,7 @@
 
 #include "api/auth.hpp"
 #include "api/error_response.hpp"
+#include "api/key_use.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -41,15 +42,35 @@ struct Router::Impl {
   storage::Store& store;
   const core::Clock& clock;
   RouterOptions options;
+  mutable KeyUseThrottle key_use{};
 
   std::string Dispatch(const Request& request) const {
     std::optional<RouteMatch> match = MatchRoute(request.method, request.path);
     // Routing before authentication: unknown URLs answer 404 even without a key, as upstream.
     if (!match) throw InvalidUrl(request);
-    const core::Actor actor = Authenticate(store, clock, request, match->route->scope);
-    const handlers::Context context{store, actor, request, match->params,
-                                    json::PermissionPolicy{options.accept_unknown_permissions}};
-    return match->route->handler(context);
+    const Route& route = *match->route;
+    const json::PermissionPolicy policy{options.accept_unknown_permissions};
+    if (route.access == Access::kPublic) {
+      // No key: the handler checks its own secret; the actor is empty (no organization).
+      const core::Actor nobody;
+      return route.handler(handlers::Context{store, nobody, request, match->params, policy, clock,
+                                             options.invite_ttl_seconds});
+    }
+    const storage::KeyRecord key = Authenticate(store, clock, request, route);
+    RecordUse(key.key);
+    Authorize(key, route.permission);
+    return route.handler(handlers::Context{store, key.actor, request, match->params, policy, clock,
+                                           options.invite_ttl_seconds});
+  }
+
+  // Keeps `last_used_at` current, coarsely: a write at most once a minute per key. Bookkeeping
+  // only, so a failure (database busy) must not fail the request it belongs to.
+  void RecordUse(const core::AdminKey& key) const noexcept {
+    try {
+      const core::Timestamp now = clock.Now();
+      if (key_use.ShouldRecord(key.id, key.last_used_at, now)) store.TouchAdminKey(key.id, now);
+    } catch (...) {
+    }
   }
 
   void Log(const Request& request, const core::Error& error, const Response& response,
@@ -117,7 +138,8 @@ struct Router::Impl {
 };
 
 Router::Router(storage::Store& store, const core::Clock& clock, RouterOptions options)
-    : impl_(std::make_unique<Impl>(Impl{store, clock, std::move(options)})) {}
+    // Not make_unique: Impl is an aggregate holding a mutex, so it is built in place.
+    : impl_(new Impl{store, clock, std::move(options)}) {}
 
 Router::~Router() = default;
 

@@ -16,6 +16,8 @@ namespace roster::api {
 struct RouterOptions {
   // Accept permission strings outside the catalogue (CONTRACT N-11), e.g. for SDK examples.
   bool accept_unknown_permissions = false;
+  // How long a new invite stays pending (CONTRACT N-16: 7 days); `roster serve --invite-ttl-days`.
+  core::Timestamp invite_ttl_seconds = 7 * 24 * 3600;
   // Receives one line per error response: request id, status, method, path, code and the
   // internal detail (never the key). Called concurrently; must be thread-safe. When unset,
   // 5xx lines go to stderr and 4xx lines are dropped.

@@ -3,33 +3,74 @@
 
 #include <array>
 
+#include "core/permissions.hpp"
+
 namespace roster::api {
 namespace {
 
 using namespace handlers;  // NOLINT(google-build-using-namespace): the table reads better bare
 
-constexpr std::string_view kApiPrefix = "/v1/";
+namespace perm = core::permission;
 
-// Adding an endpoint: one handler in handlers/, one line here.
+// Adding an endpoint: one handler in handlers/, one line here. Every /v1 route is an AdminRoute
+// naming the permission it needs (docs/PERMISSIONS.md is rendered from this table).
 constexpr std::array kRoutes = {
-    Route{"GET", "organization/users", ListUsers, Scope::kManagementRead},
-    Route{"GET", "organization/users/{user_id}", RetrieveUser, Scope::kManagementRead},
-    Route{"POST", "organization/users/{user_id}", ModifyUser, Scope::kManagementWrite},
-    Route{"DELETE", "organization/users/{user_id}", DeleteUser, Scope::kManagementWrite},
-    Route{"GET", "organization/users/{user_id}/roles", ListUserRoles, Scope::kManagementRead},
-    Route{"POST", "organization/users/{user_id}/roles", AssignUserRole, Scope::kManagementWrite},
-    Route{"GET", "organization/users/{user_id}/roles/{role_id}", RetrieveUserRole,
-          Scope::kManagementRead},
-    Route{"DELETE", "organization/users/{user_id}/roles/{role_id}", UnassignUserRole,
-          Scope::kManagementWrite},
-    Route{"GET", "organization/roles", ListRoles, Scope::kManagementRead},
-    Route{"POST", "organization/roles", CreateRole, Scope::kManagementWrite},
-    Route{"GET", "organization/roles/{role_id}", RetrieveRole, Scope::kManagementRead},
-    Route{"POST", "organization/roles/{role_id}", UpdateRole, Scope::kManagementWrite},
-    Route{"DELETE", "organization/roles/{role_id}", DeleteRole, Scope::kManagementWrite},
+    AdminRoute("GET", "/v1/organization/users", ListUsers, perm::kManagementRead),
+    AdminRoute("GET", "/v1/organization/users/{user_id}", RetrieveUser, perm::kManagementRead),
+    AdminRoute("POST", "/v1/organization/users/{user_id}", ModifyUser, perm::kManagementWrite),
+    AdminRoute("DELETE", "/v1/organization/users/{user_id}", DeleteUser, perm::kManagementWrite),
+    AdminRoute("GET", "/v1/organization/users/{user_id}/roles", ListUserRoles, perm::kRolesRead),
+    AdminRoute("POST", "/v1/organization/users/{user_id}/roles", AssignUserRole, perm::kRolesWrite),
+    AdminRoute("GET", "/v1/organization/users/{user_id}/roles/{role_id}", RetrieveUserRole,
+               perm::kRolesRead),
+    AdminRoute("DELETE", "/v1/organization/users/{user_id}/roles/{role_id}", UnassignUserRole,
+               perm::kRolesWrite),
+    AdminRoute("GET", "/v1/organization/roles", ListRoles, perm::kRolesRead),
+    AdminRoute("POST", "/v1/organization/roles", CreateRole, perm::kRolesWrite),
+    AdminRoute("GET", "/v1/organization/roles/{role_id}", RetrieveRole, perm::kRolesRead),
+    AdminRoute("POST", "/v1/organization/roles/{role_id}", UpdateRole, perm::kRolesWrite),
+    AdminRoute("DELETE", "/v1/organization/roles/{role_id}", DeleteRole, perm::kRolesWrite),
+    AdminRoute("GET", "/v1/organization/groups", ListGroups, perm::kGroupsRead),
+    AdminRoute("POST", "/v1/organization/groups", CreateGroup, perm::kGroupsWrite),
+    AdminRoute("GET", "/v1/organization/groups/{group_id}", RetrieveGroup, perm::kGroupsRead),
+    AdminRoute("POST", "/v1/organization/groups/{group_id}", UpdateGroup, perm::kGroupsWrite),
+    AdminRoute("DELETE", "/v1/organization/groups/{group_id}", DeleteGroup, perm::kGroupsWrite),
+    AdminRoute("GET", "/v1/organization/groups/{group_id}/users", ListGroupUsers,
+               perm::kGroupsRead),
+    AdminRoute("POST", "/v1/organization/groups/{group_id}/users", AddGroupUser,
+               perm::kGroupsWrite),
+    AdminRoute("GET", "/v1/organization/groups/{group_id}/users/{user_id}", RetrieveGroupUser,
+               perm::kGroupsRead),
+    AdminRoute("DELETE", "/v1/organization/groups/{group_id}/users/{user_id}", RemoveGroupUser,
+               perm::kGroupsWrite),
+    AdminRoute("GET", "/v1/organization/groups/{group_id}/roles", ListGroupRoles,
+               perm::kGroupsRead),
+    AdminRoute("POST", "/v1/organization/groups/{group_id}/roles", AssignGroupRole,
+               perm::kGroupsWrite),
+    AdminRoute("GET", "/v1/organization/groups/{group_id}/roles/{role_id}", RetrieveGroupRole,
+               perm::kGroupsRead),
+    AdminRoute("DELETE", "/v1/organization/groups/{group_id}/roles/{role_id}", UnassignGroupRole,
+               perm::kGroupsWrite),
+    AdminRoute("GET", "/v1/organization/invites", ListInvites, perm::kManagementRead),
+    AdminRoute("POST", "/v1/organization/invites", CreateInvite, perm::kManagementWrite),
+    AdminRoute("GET", "/v1/organization/invites/{invite_id}", RetrieveInvite,
+               perm::kManagementRead),
+    AdminRoute("DELETE", "/v1/organization/invites/{invite_id}", DeleteInvite,
+               perm::kManagementWrite),
+    AdminRoute("GET", "/v1/organization/audit_logs", ListAuditLogs, perm::kAuditLogsRead),
+    AdminRoute("GET", "/v1/organization/admin_api_keys", ListAdminApiKeys, perm::kManagementRead),
+    AdminRoute("POST", "/v1/organization/admin_api_keys", CreateAdminApiKey,
+               perm::kManagementWrite),
+    AdminRoute("GET", "/v1/organization/admin_api_keys/{key_id}", RetrieveAdminApiKey,
+               perm::kManagementRead),
+    AdminRoute("DELETE", "/v1/organization/admin_api_keys/{key_id}", DeleteAdminApiKey,
+               perm::kManagementWrite),
+    // Invite acceptance: no key, the token in the path or body is the credential.
+    PublicRoute("GET", "/roster/invites/{token}", RetrievePublicInvite),
+    PublicRoute("POST", "/roster/invites/accept", AcceptInvite),
 };
 
-// The longest pattern has five segments; a longer path cannot match and is not decoded.
+// The longest pattern has six segments; a longer path cannot match and is not decoded.
 constexpr std::size_t kMaxSegments = 8;
 
 // Splits `text` on '/' into `out`; false when a segment is empty or there are too many.
@@ -50,17 +91,13 @@ bool IsParameter(std::string_view segment) noexcept {
 
 }  // namespace
 
-std::string_view ScopeName(Scope scope) noexcept {
-  return scope == Scope::kManagementRead ? "api.management.read" : "api.management.write";
-}
-
 std::span<const Route> Routes() noexcept { return kRoutes; }
 
 std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view raw_path) {
-  if (!raw_path.starts_with(kApiPrefix)) return std::nullopt;
+  if (!raw_path.starts_with('/')) return std::nullopt;
   std::vector<std::string_view> raw_segments;
   raw_segments.reserve(kMaxSegments);
-  if (!Split(raw_path.substr(kApiPrefix.size()), raw_segments)) return std::nullopt;
+  if (!Split(raw_path.substr(1), raw_segments)) return std::nullopt;
 
   std::vector<std::string> segments;
   segments.reserve(raw_segments.size());
@@ -75,7 +112,7 @@ std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view r
   for (const Route& route : kRoutes) {
     if (route.method != method) continue;
     pattern.clear();
-    Split(route.pattern, pattern);
+    Split(route.pattern.substr(1), pattern);
     if (pattern.size() != segments.size()) continue;
     bool literal_match = true;
     for (std::size_t i = 0; i < pattern.size() && literal_match; ++i) {

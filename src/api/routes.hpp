@@ -12,17 +12,35 @@
 
 namespace roster::api {
 
-// The admin-key scope a route needs (named in the "Missing scopes" message, CONTRACT §2).
-enum class Scope { kManagementRead, kManagementWrite };
-
-std::string_view ScopeName(Scope scope) noexcept;
+// Who may call a route.
+enum class Access {
+  kAdminKey,  // an admin key whose owner holds the route's permission (all of /v1)
+  kPublic,    // anyone: Roster's own routes outside /v1 that carry their own secret (invites)
+};
 
 struct Route {
   std::string_view method;   // "GET", "POST", "DELETE"
-  std::string_view pattern;  // path below /v1 with `{name}` for a parameter segment
+  std::string_view pattern;  // the full path, with `{name}` for a parameter segment
   handlers::Handler handler;
-  Scope scope;
+  Access access;
+  // The permission (core/permissions.hpp) the key's owner needs; empty for kPublic routes.
+  std::string_view permission;
 };
+
+// An admin-API route needing `permission`.
+constexpr Route AdminRoute(std::string_view method, std::string_view pattern,
+                           handlers::Handler handler, std::string_view permission) noexcept {
+  return Route{method, pattern, handler, Access::kAdminKey, permission};
+}
+
+// A route anyone may call, without a key.
+constexpr Route PublicRoute(std::string_view method, std::string_view pattern,
+                            handlers::Handler handler) noexcept {
+  return Route{method, pattern, handler, Access::kPublic, {}};
+}
+
+// True for routes that change state (every method but GET).
+constexpr bool IsWrite(const Route& route) noexcept { return route.method != "GET"; }
 
 // Every route, in table order.
 std::span<const Route> Routes() noexcept;
@@ -32,8 +50,9 @@ struct RouteMatch {
   std::vector<std::string> params;  // percent-decoded, in pattern order
 };
 
-// The route of `method` on `raw_path` (the path as received, not decoded). The path is split on
-// '/' first and each segment is percent-decoded afterwards, so `%2F` stays inside its segment.
+// The route of `method` on `raw_path` (the path as received, not decoded, starting with '/'). The
+// path is split on '/' first and each segment is percent-decoded afterwards, so `%2F` stays inside
+// its segment.
 // nullopt when nothing matches — including a wrong method on a known path, an empty segment
 // (trailing slash, `//`) and a malformed escape.
 std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view raw_path);

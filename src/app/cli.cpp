@@ -9,6 +9,8 @@
 
 #include "app/admin_commands.hpp"
 #include "app/command_support.hpp"
+#include "app/invite_commands.hpp"
+#include "app/key_commands.hpp"
 #include "app/seed.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
@@ -92,6 +94,11 @@ int RunCli(int argc, char** argv) {
       ->capture_default_str();
   serve->add_flag("--accept-unknown-permissions", serve_options.accept_unknown_permissions,
                   "Accept role permissions outside the known catalogue");
+  serve
+      ->add_option("--invite-ttl-days", serve_options.invite_ttl_days,
+                   "Days a new invite stays pending before it expires")
+      ->check(CLI::Range(1, 365))
+      ->capture_default_str();
 
   // --- users ---------------------------------------------------------------------------------
   CLI::App* users = app.add_subcommand("users", "Manage members from the shell");
@@ -149,6 +156,55 @@ int RunCli(int argc, char** argv) {
       "--org", seed_org, "Organization id (required when the database has several)");
   AddDbOption(*seed, seed_options.db);
 
+  // --- keys ----------------------------------------------------------------------------------
+  CLI::App* keys = app.add_subcommand("keys", "Issue admin API keys from the shell");
+  CreateKeyOptions create_key;
+  std::string key_name;
+  std::string key_org;
+  CLI::App* keys_create = keys->add_subcommand(
+      "create", "Issue an admin key for a member and print it once (first setup, recovery)");
+  keys_create->footer("Prints the key alone on stdout; it cannot be shown again.");
+  keys_create->add_option("--user", create_key.user_id, "User id of the member who owns the key")
+      ->required();
+  const CLI::Option* key_name_option =
+      keys_create->add_option("--name", key_name, "Name of the key (default: cli)");
+  const CLI::Option* key_org_option = keys_create->add_option(
+      "--org", key_org, "Organization id (required when the database has several)");
+  AddDbOption(*keys_create, create_key.db);
+
+  // --- invites -------------------------------------------------------------------------------
+  CLI::App* invites = app.add_subcommand("invites", "Invite links and acceptance from the shell");
+  InviteLinkOptions invite_link;
+  std::string invite_link_org;
+  CLI::App* invites_link =
+      invites->add_subcommand("link", "Print the acceptance link of a pending invite");
+  invites_link->footer("Prints BASE_URL/invite/TOKEN alone on stdout; send it to the invitee.");
+  invites_link->add_option("invite_id", invite_link.invite_id, "Invite id (invite-...)")
+      ->required();
+  invites_link
+      ->add_option("--base-url", invite_link.base_url, "Where the acceptance page is served")
+      ->check([](const std::string& url) -> std::string {
+        const bool web = url.starts_with("http://") || url.starts_with("https://");
+        return web ? std::string() : "expected an http:// or https:// URL, got '" + url + "'";
+      })
+      ->capture_default_str();
+  const CLI::Option* invite_link_org_option = invites_link->add_option(
+      "--org", invite_link_org, "Organization id (default: the one that has the invite)");
+  AddDbOption(*invites_link, invite_link.db);
+  AcceptInviteOptions invite_accept;
+  std::string invite_accept_name;
+  std::string invite_accept_org;
+  CLI::App* invites_accept = invites->add_subcommand(
+      "accept", "Accept a pending invite for its invitee and print the new member's user id");
+  invites_accept->add_option("invite_id", invite_accept.invite_id, "Invite id (invite-...)")
+      ->required();
+  const CLI::Option* invite_accept_name_option = invites_accept->add_option(
+      "--name", invite_accept_name,
+      "Name of a new account (default: the part of the email before '@')");
+  const CLI::Option* invite_accept_org_option = invites_accept->add_option(
+      "--org", invite_accept_org, "Organization id (default: the one that has the invite)");
+  AddDbOption(*invites_accept, invite_accept.db);
+
   app.footer("Run `roster COMMAND --help` for the options of a command.");
 
   try {
@@ -176,6 +232,22 @@ int RunCli(int argc, char** argv) {
       seed_options.org_id = ValueIfGiven(seed_org_option, seed_org);
       return Seed(seed_options);
     }
+    if (*keys_create) {
+      create_key.name = ValueIfGiven(key_name_option, key_name);
+      create_key.org_id = ValueIfGiven(key_org_option, key_org);
+      return CreateKey(create_key);
+    }
+    if (*invites_link) {
+      invite_link.org_id = ValueIfGiven(invite_link_org_option, invite_link_org);
+      return InviteLink(invite_link);
+    }
+    if (*invites_accept) {
+      invite_accept.name = ValueIfGiven(invite_accept_name_option, invite_accept_name);
+      invite_accept.org_id = ValueIfGiven(invite_accept_org_option, invite_accept_org);
+      return AcceptInvite(invite_accept);
+    }
+    if (*invites) return MissingSubcommand(*invites);
+    if (*keys) return MissingSubcommand(*keys);
     if (*users) return MissingSubcommand(*users);
     if (*orgs) return MissingSubcommand(*orgs);
     return MissingSubcommand(app);

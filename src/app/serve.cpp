@@ -74,6 +74,7 @@ int Serve(const ServeOptions& options) {
 
   api::RouterOptions router_options;
   router_options.accept_unknown_permissions = options.accept_unknown_permissions;
+  router_options.invite_ttl_seconds = core::Timestamp{options.invite_ttl_days} * 24 * 3600;
   api::Router router(*store, SystemClock(), router_options);
 
   transport::ServerOptions server_options;

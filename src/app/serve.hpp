@@ -14,6 +14,7 @@ struct ServeOptions {
   int io_threads = 1;
   int workers = 4;
   bool accept_unknown_permissions = false;
+  int invite_ttl_days = 7;  // how long a new invite stays pending (CONTRACT N-16)
 };
 
 // The environment variable that supplies the bootstrap admin key instead of a random one.

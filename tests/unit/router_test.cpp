@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/permissions.hpp"
 #include "crypto/keys.hpp"
 
 namespace roster::api {
@@ -182,6 +183,7 @@ class RouterUnitTest : public ::testing::Test {
       record.key.org_id = "org-1";
       record.key_hash = std::string(hash);
       record.actor = {"org-1", "key_1", "user-1", "owner@example.com"};
+      record.permissions = core::PredefinedPermissions(core::BaseRole::kOwner);
       return record;
     };
     RouterOptions options;

@@ -8,6 +8,7 @@
 
 #include "api/json/bodies.hpp"
 #include "api/request.hpp"
+#include "core/clock.hpp"
 #include "core/model.hpp"
 #include "storage/store.hpp"
 
@@ -16,10 +17,13 @@ namespace roster::api::handlers {
 // Everything a handler may use. Path parameters are percent-decoded, in pattern order.
 struct Context {
   storage::Store& store;
-  const core::Actor& actor;  // the authenticated key; actor.org_id scopes every store call
+  // The authenticated key; actor.org_id scopes every store call. Empty on Access::kPublic routes.
+  const core::Actor& actor;
   const Request& request;
   const std::vector<std::string>& params;
   json::PermissionPolicy permissions;
+  const core::Clock& clock;            // the server's clock (expiry of new keys and invites)
+  core::Timestamp invite_ttl_seconds;  // how long a new invite stays pending (RouterOptions)
 };
 
 // A handler returns the JSON body of its 200 response and throws core::Error for refusals.
@@ -43,5 +47,39 @@ std::string CreateRole(const Context& context);
 std::string RetrieveRole(const Context& context);
 std::string UpdateRole(const Context& context);
 std::string DeleteRole(const Context& context);
+
+// groups.cpp — /organization/groups[/{group_id}], …/users[/{user_id}], …/roles[/{role_id}]
+std::string ListGroups(const Context& context);
+std::string CreateGroup(const Context& context);
+std::string RetrieveGroup(const Context& context);
+std::string UpdateGroup(const Context& context);
+std::string DeleteGroup(const Context& context);
+std::string ListGroupUsers(const Context& context);
+std::string AddGroupUser(const Context& context);
+std::string RetrieveGroupUser(const Context& context);
+std::string RemoveGroupUser(const Context& context);
+std::string ListGroupRoles(const Context& context);
+std::string AssignGroupRole(const Context& context);
+std::string RetrieveGroupRole(const Context& context);
+std::string UnassignGroupRole(const Context& context);
+
+// invites.cpp — /v1/organization/invites[/{invite_id}]
+std::string ListInvites(const Context& context);
+std::string CreateInvite(const Context& context);
+std::string RetrieveInvite(const Context& context);
+std::string DeleteInvite(const Context& context);
+// invites.cpp — Roster's acceptance, outside /v1 and without a key (Access::kPublic):
+// GET /roster/invites/{token} (what the acceptance page shows), POST /roster/invites/accept.
+std::string RetrievePublicInvite(const Context& context);
+std::string AcceptInvite(const Context& context);
+
+// audit_logs.cpp — /v1/organization/audit_logs
+std::string ListAuditLogs(const Context& context);
+
+// admin_api_keys.cpp — /v1/organization/admin_api_keys[/{key_id}]
+std::string ListAdminApiKeys(const Context& context);
+std::string CreateAdminApiKey(const Context& context);
+std::string RetrieveAdminApiKey(const Context& context);
+std::string DeleteAdminApiKey(const Context& context);
 
 }  // namespace roster::api::handlers

@@ -156,6 +156,84 @@ std::string EncodeRoleDeleted(std::string_view role_id) {
   return Dump({{"object", "role.deleted"}, {"id", role_id}, {"deleted", true}});
 }
 
+// --- groups ----------------------------------------------------------------------------------
+// SCIM is out of scope (NOTES N-23): no group is SCIM-managed and every group is a plain group.
+
+namespace {
+
+Json GroupJson(const core::Group& group) {
+  return {
+      {"object", "group"},        {"id", group.id},
+      {"name", group.name},       {"created_at", group.created_at},
+      {"is_scim_managed", false}, {"group_type", "group"},
+  };
+}
+
+Json GroupUserJson(const core::Member& member) {
+  return {
+      {"id", member.account.id},
+      {"name", member.account.name},
+      {"email", member.account.email},
+  };
+}
+
+}  // namespace
+
+std::string EncodeGroup(const core::Group& group) { return Dump(GroupJson(group)); }
+
+std::string EncodeGroupPage(const core::Page<core::Group>& page) {
+  return NextCursorPage(page, GroupJson, [](const core::Group& g) { return g.id; });
+}
+
+std::string EncodeUpdatedGroup(const core::Group& group) {
+  return Dump({{"object", "group"},
+               {"id", group.id},
+               {"name", group.name},
+               {"created_at", group.created_at},
+               {"is_scim_managed", false}});
+}
+
+std::string EncodeGroupDeleted(std::string_view group_id) {
+  return Dump({{"object", "group.deleted"}, {"id", group_id}, {"deleted", true}});
+}
+
+std::string EncodeGroupUserPage(const core::Page<core::Member>& page) {
+  return NextCursorPage(page, GroupUserJson, [](const core::Member& m) { return m.account.id; });
+}
+
+std::string EncodeGroupUser(const core::Member& member) {
+  Json user = GroupUserJson(member);
+  user["picture"] = OrNull(member.account.picture);
+  user["is_service_account"] = false;
+  user["user_type"] = "user";
+  return Dump(user);
+}
+
+std::string EncodeGroupUserAdded(std::string_view group_id, std::string_view user_id) {
+  return Dump({{"object", "group.user"}, {"user_id", user_id}, {"group_id", group_id}});
+}
+
+std::string EncodeGroupUserDeleted() {
+  return Dump({{"object", "group.user.deleted"}, {"deleted", true}});
+}
+
+std::string EncodeGroupRoleAssignment(const storage::GroupAssignment& assignment) {
+  const core::Group& group = assignment.group;
+  // GroupSummary spells the SCIM flag `scim_managed` (not `is_scim_managed`) [spec].
+  return Dump({{"object", "group.role"},
+               {"group",
+                {{"object", "group"},
+                 {"id", group.id},
+                 {"name", group.name},
+                 {"created_at", group.created_at},
+                 {"scim_managed", false}}},
+               {"role", RoleJson(assignment.role)}});
+}
+
+std::string EncodeGroupRoleDeleted() {
+  return Dump({{"object", "group.role.deleted"}, {"deleted", true}});
+}
+
 std::string EncodeError(std::string_view message, std::string_view type,
                         const std::optional<std::string>& param,
                         const std::optional<std::string>& code) {

@@ -35,6 +35,29 @@ std::string EncodeUserDeleted(std::string_view user_id);
 // `{object:"role.deleted", id, deleted:true}` (§6.5).
 std::string EncodeRoleDeleted(std::string_view role_id);
 
+// --- groups (§9) ---
+// GroupResponse: `{object:"group", id, name, created_at, is_scim_managed, group_type}`.
+std::string EncodeGroup(const core::Group& group);
+// NextCursorPage of GroupResponse.
+std::string EncodeGroupPage(const core::Page<core::Group>& page);
+// The update response (GroupResourceWithSuccess): no `group_type`.
+std::string EncodeUpdatedGroup(const core::Group& group);
+// `{object:"group.deleted", id, deleted:true}`.
+std::string EncodeGroupDeleted(std::string_view group_id);
+// NextCursorPage of group users `{id, name, email}`.
+std::string EncodeGroupUserPage(const core::Page<core::Member>& page);
+// GroupMemberUser: `{id, name, email, picture, is_service_account, user_type}`.
+std::string EncodeGroupUser(const core::Member& member);
+// `{object:"group.user", user_id, group_id}`.
+std::string EncodeGroupUserAdded(std::string_view group_id, std::string_view user_id);
+// `{object:"group.user.deleted", deleted:true}` (no id).
+std::string EncodeGroupUserDeleted();
+// GroupRoleAssignment `{object:"group.role", group: {object, id, name, created_at,
+// scim_managed}, role}` (§6.4).
+std::string EncodeGroupRoleAssignment(const storage::GroupAssignment& assignment);
+// `{object:"group.role.deleted", deleted:true}` (no id).
+std::string EncodeGroupRoleDeleted();
+
 // The error envelope `{"error":{message,type,param,code}}`; all four keys always present (§3.1).
 std::string EncodeError(std::string_view message, std::string_view type,
                         const std::optional<std::string>& param,
