@@ -1,0 +1,255 @@
+// Schema migrations of the PostgreSQL backend: the DDL, in order, and the runner.
+//
+// The same versions as the SQLite backend (storage/sqlite/migrations.cpp), with the schema
+// adapted to PostgreSQL: every TEXT column is COLLATE "C" (ids, cursors and names compare
+// bytewise, as in SQLite, whatever the database's locale), `seq` is a BIGINT identity column,
+// timestamps stay BIGINT Unix seconds. A change to one backend's schema is a new migration in
+// both.
+#include "storage/postgres/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "core/error.hpp"
+#include "storage/postgres/sql.hpp"
+
+namespace roster::storage::postgres {
+namespace {
+
+// Version 1: organizations, accounts, memberships, roles, direct role assignments, admin keys
+// and the audit log.
+constexpr std::string_view kCreateInitialSchema = R"sql(
+CREATE TABLE organizations (
+  id                   TEXT COLLATE "C" PRIMARY KEY,
+  name                 TEXT COLLATE "C" NOT NULL,
+  default_project_id   TEXT COLLATE "C" NOT NULL,
+  default_project_name TEXT COLLATE "C" NOT NULL,
+  created_at           BIGINT NOT NULL
+);
+
+-- One account per person, shared by every organization its email joins. email_norm (trimmed,
+-- ASCII-lowercased) is what makes two spellings of an address the same person.
+CREATE TABLE accounts (
+  id         TEXT COLLATE "C" PRIMARY KEY,
+  email      TEXT COLLATE "C" NOT NULL,
+  email_norm TEXT COLLATE "C" NOT NULL UNIQUE,
+  name       TEXT COLLATE "C" NOT NULL,
+  picture    TEXT COLLATE "C",
+  created_at BIGINT NOT NULL
+);
+
+-- A membership of an account in an organization. seq is the join order and the keyset cursor
+-- key of the member list. Removing a member sets deleted_at (a tombstone) so a cursor naming a
+-- removed member still has a position; re-adding the account makes a new row.
+CREATE TABLE memberships (
+  seq               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  org_id            TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  user_id           TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  base_role         TEXT COLLATE "C" NOT NULL CHECK (base_role IN ('owner', 'reader')),
+  added_at          BIGINT NOT NULL,
+  technical_level   TEXT COLLATE "C",
+  developer_persona TEXT COLLATE "C",
+  deleted_at        BIGINT
+);
+-- At most one live membership per account and organization.
+CREATE UNIQUE INDEX memberships_live_member_uq
+  ON memberships (org_id, user_id) WHERE deleted_at IS NULL;
+-- The member list in join order.
+CREATE INDEX memberships_list_idx ON memberships (org_id, seq) WHERE deleted_at IS NULL;
+-- Cursor positions of any membership, live or removed (and an account's organizations).
+CREATE INDEX memberships_user_idx ON memberships (user_id, org_id, seq);
+-- The last-owner check reads only the live owners of one organization. base_role is a key
+-- column (constant within the index) so the planner sees two equalities and prefers this small
+-- index over memberships_list_idx, which would walk every member of a large organization.
+CREATE INDEX memberships_owners_idx
+  ON memberships (org_id, base_role, user_id) WHERE deleted_at IS NULL AND base_role = 'owner';
+
+-- Organization roles, predefined and custom. Ids are time-ordered, so id order is creation order
+-- and the list's cursor key. base_role marks the predefined Owner/Reader rows (the roles the
+-- membership's base_role projects to); custom roles have none. Deleted roles are tombstones so
+-- cursors stay valid and their names become free again.
+CREATE TABLE roles (
+  id          TEXT COLLATE "C" PRIMARY KEY,
+  org_id      TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  name        TEXT COLLATE "C" NOT NULL,
+  name_norm   TEXT COLLATE "C" NOT NULL,
+  description TEXT COLLATE "C",
+  permissions TEXT COLLATE "C" NOT NULL,
+  predefined  INTEGER NOT NULL CHECK (predefined IN (0, 1)),
+  base_role   TEXT COLLATE "C" CHECK (base_role IN ('owner', 'reader')),
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL,
+  created_by  TEXT COLLATE "C" REFERENCES accounts (id),
+  deleted_at  BIGINT,
+  CHECK ((predefined = 1) = (base_role IS NOT NULL))
+);
+CREATE UNIQUE INDEX roles_live_name_uq ON roles (org_id, name_norm) WHERE deleted_at IS NULL;
+CREATE UNIQUE INDEX roles_base_role_uq ON roles (org_id, base_role) WHERE base_role IS NOT NULL;
+CREATE INDEX roles_list_idx ON roles (org_id, id) WHERE deleted_at IS NULL;
+
+-- Direct assignments of custom roles to members. The base role lives on memberships.base_role;
+-- predefined roles never appear here.
+CREATE TABLE user_roles (
+  org_id     TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  user_id    TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  role_id    TEXT COLLATE "C" NOT NULL REFERENCES roles (id),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, user_id, role_id)
+);
+CREATE INDEX user_roles_role_idx ON user_roles (role_id, user_id);
+
+-- Admin keys, by SHA-256 only. membership_seq binds a key to the membership it was issued
+-- under: removing the member disables the key, and re-adding the account (a new membership)
+-- does not bring old keys back.
+CREATE TABLE admin_keys (
+  id             TEXT COLLATE "C" PRIMARY KEY,
+  org_id         TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  owner_user_id  TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  membership_seq BIGINT NOT NULL REFERENCES memberships (seq),
+  name           TEXT COLLATE "C",
+  key_hash       TEXT COLLATE "C" NOT NULL UNIQUE,
+  redacted_value TEXT COLLATE "C" NOT NULL,
+  created_at     BIGINT NOT NULL,
+  expires_at     BIGINT,
+  last_used_at   BIGINT,
+  deleted_at     BIGINT
+);
+CREATE INDEX admin_keys_org_idx ON admin_keys (org_id, id);
+
+-- The audit log. payload is the JSON object stored under the event type's key (CONTRACT §11.4).
+CREATE TABLE audit_events (
+  id               TEXT COLLATE "C" PRIMARY KEY,
+  org_id           TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  type             TEXT COLLATE "C" NOT NULL,
+  effective_at     BIGINT NOT NULL,
+  resource_id      TEXT COLLATE "C" NOT NULL,
+  payload          TEXT COLLATE "C" NOT NULL,
+  actor_key_id     TEXT COLLATE "C",
+  actor_user_id    TEXT COLLATE "C",
+  actor_user_email TEXT COLLATE "C",
+  project_id       TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX audit_events_list_idx ON audit_events (org_id, effective_at DESC, id DESC);
+)sql";
+
+// Version 2: groups (members and role assignments) and invites.
+constexpr std::string_view kCreateGroupsAndInvites = R"sql(
+-- Groups. Ids are time-ordered (id order = creation order = list order). Deleted groups are
+-- tombstones so cursors naming them stay valid.
+CREATE TABLE groups (
+  id         TEXT COLLATE "C" PRIMARY KEY,
+  org_id     TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  name       TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL,
+  deleted_at BIGINT
+);
+CREATE INDEX groups_list_idx ON groups (org_id, id) WHERE deleted_at IS NULL;
+
+-- Members of a group (live memberships only: removing a member from the organization removes
+-- these rows). Listed by user id.
+CREATE TABLE group_members (
+  org_id     TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  group_id   TEXT COLLATE "C" NOT NULL REFERENCES groups (id),
+  user_id    TEXT COLLATE "C" NOT NULL REFERENCES accounts (id),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+);
+-- The groups of one member (inherited roles, effective permissions, member removal).
+CREATE INDEX group_members_user_idx ON group_members (org_id, user_id, group_id);
+
+-- Roles assigned to a group; held by each of its members.
+CREATE TABLE group_roles (
+  org_id     TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  group_id   TEXT COLLATE "C" NOT NULL REFERENCES groups (id),
+  role_id    TEXT COLLATE "C" NOT NULL REFERENCES roles (id),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (group_id, role_id)
+);
+CREATE INDEX group_roles_role_idx ON group_roles (role_id, group_id);
+
+-- Invites. token is the secret of the acceptance link (shown to admins, never logged).
+-- projects: NULL = the default project (legacy behaviour), '' = none, else space-separated
+-- `project_id:role` pairs. Deleted (revoked) invites are tombstones for cursors.
+CREATE TABLE invites (
+  id               TEXT COLLATE "C" PRIMARY KEY,
+  org_id           TEXT COLLATE "C" NOT NULL REFERENCES organizations (id),
+  email            TEXT COLLATE "C" NOT NULL,
+  email_norm       TEXT COLLATE "C" NOT NULL,
+  role             TEXT COLLATE "C" NOT NULL CHECK (role IN ('owner', 'reader')),
+  projects         TEXT COLLATE "C",
+  token            TEXT COLLATE "C" NOT NULL UNIQUE,
+  created_at       BIGINT NOT NULL,
+  expires_at       BIGINT,
+  accepted_at      BIGINT,
+  accepted_user_id TEXT COLLATE "C" REFERENCES accounts (id),
+  invited_by       TEXT COLLATE "C" REFERENCES accounts (id),
+  deleted_at       BIGINT
+);
+CREATE INDEX invites_list_idx ON invites (org_id, id) WHERE deleted_at IS NULL;
+CREATE INDEX invites_email_idx ON invites (org_id, email_norm) WHERE deleted_at IS NULL;
+
+-- Audit log filters (CONTRACT §11.1) that select few rows of a large log.
+CREATE INDEX audit_events_resource_idx ON audit_events (org_id, resource_id);
+CREATE INDEX audit_events_actor_idx ON audit_events (org_id, actor_user_id);
+)sql";
+
+constexpr std::array kMigrations = {
+    Migration{1, "initial_schema", kCreateInitialSchema},
+    Migration{2, "groups_and_invites", kCreateGroupsAndInvites},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() noexcept { return kMigrations; }
+
+int CurrentSchemaVersion(Connection& connection) {
+  Statement stmt = connection.Prepare(kSelectSchemaVersion);
+  stmt.Step();
+  return static_cast<int>(stmt.Int(0));
+}
+
+int ApplyMigrations(Connection& connection, core::Timestamp now) {
+  // Nodes starting at once serialize here. A session-level lock taken before BEGIN, so the
+  // migration transaction (READ COMMITTED) sees what the previous holder committed.
+  connection.Execute(kLockMigrations);
+  struct Unlock {
+    Connection& c;
+    ~Unlock() {
+      try {
+        if (!c.Broken()) c.Execute(kUnlockMigrations);
+      } catch (...) {
+      }
+    }
+  } unlock{connection};
+  connection.Execute("BEGIN");
+  try {
+    connection.Execute(kCreateSchemaMigrations);
+    int version = CurrentSchemaVersion(connection);
+    const int latest = kMigrations.back().version;
+    if (version > latest) {
+      // A newer build migrated this database; running old code on it could corrupt it.
+      throw core::Error(core::ErrorKind::kUnavailable,
+                        "The database is temporarily unavailable, retry later.", std::nullopt,
+                        std::nullopt,
+                        "database schema version " + std::to_string(version) +
+                            " is newer than this build supports (" + std::to_string(latest) + ")");
+    }
+    for (const Migration& migration : kMigrations) {
+      if (migration.version <= version) continue;
+      connection.Execute(migration.sql);
+      Statement record = connection.Prepare(kInsertSchemaMigration);
+      record.BindInt(1, migration.version).BindText(2, migration.name).BindInt(3, now).Run();
+      version = migration.version;
+    }
+    connection.Execute(kCommit);
+    return version;
+  } catch (...) {
+    try {
+      if (!connection.Broken()) connection.Execute(kRollback);
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+}  // namespace roster::storage::postgres

@@ -1,0 +1,18 @@
+// Admin-key pieces of the PostgreSQL backend used outside store_ops_keys.cpp (authentication).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/postgres/connection.hpp"
+
+namespace roster::storage::postgres {
+
+// The member's effective permissions: the union of the permissions of every live role they hold
+// (base role, direct assignments, roles of their live groups), sorted and unique. Empty for a
+// non-member. Run it in the transaction that read the key, so both come from one snapshot.
+std::vector<std::string> SelectEffectivePermissions(Connection& db, std::string_view org_id,
+                                                    std::string_view user_id);
+
+}  // namespace roster::storage::postgres
