@@ -1,0 +1,100 @@
+// Group commit: the write transactions of concurrent requests share one SQLite transaction and so
+// one fsync, without weakening durability — no write is acknowledged before the COMMIT that holds
+// it is on disk.
+//
+// Writes of a file database run on one dedicated writer connection (SQLite has one writer at a
+// time anyway). A WriteTransaction takes the writer, opens the shared batch transaction if none is
+// open (BEGIN IMMEDIATE), and runs its own statements inside a SAVEPOINT, so a write that fails is
+// rolled back alone. On Commit() it releases its savepoint and then either leads — when no other
+// writer is waiting for the writer connection, or the batch is full, it COMMITs the batch and
+// wakes its members — or leaves the batch open for the writers queued behind it and waits for the
+// COMMIT they will lead. A batch that fails to commit fails every member; none was acknowledged.
+//
+// A private database (":memory:", one connection) has no separate writer: each write is its own
+// BEGIN IMMEDIATE … COMMIT on the pool's connection, as without grouping.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/connection_pool.hpp"
+
+namespace roster::storage::sqlite {
+
+class GroupCommitter {
+ public:
+  // Largest number of writes sharing one COMMIT, so a batch under endless load still ends.
+  static constexpr int kMaxBatch = 256;
+
+  // `writer`: the connection used only for writes, or nullptr for a private database, whose
+  // writes then run one by one on a connection of `pool`.
+  GroupCommitter(ConnectionPool& pool, std::unique_ptr<Connection> writer);
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  struct Stats {
+    std::uint64_t writes = 0;   // write transactions committed
+    std::uint64_t batches = 0;  // COMMITs that made them durable
+  };
+  Stats stats() const noexcept { return {writes_.load(), batches_.load()}; }
+  // Writers waiting for the writer connection right now.
+  int waiting() const noexcept { return queued_.load(); }
+
+ private:
+  friend class WriteTransaction;
+
+  // One batch transaction and its outcome, shared by its members.
+  struct Batch {
+    int members = 0;  // writes released into it
+    bool finished = false;
+    std::exception_ptr failure;  // set when it did not commit
+  };
+
+  // Commits the open batch — or, given a failure, rolls it back — and wakes its members. Needs
+  // mutex_.
+  void FinishBatch(std::exception_ptr failure) noexcept;
+  // Finishes the open batch when no other writer will: none is waiting for the writer, or the
+  // batch is full, or SQLite already rolled it back (an I/O error, a full disk). Needs mutex_.
+  void SettleBatch() noexcept;
+
+  ConnectionPool& pool_;
+  const std::unique_ptr<Connection> writer_;
+
+  std::mutex mutex_;  // owns writer_ and current_
+  std::condition_variable finished_;
+  std::atomic<int> queued_{0};      // writers waiting to take mutex_
+  std::shared_ptr<Batch> current_;  // the open batch transaction on writer_, if any
+  std::atomic<std::uint64_t> writes_{0};
+  std::atomic<std::uint64_t> batches_{0};
+};
+
+// One write: the connection to write on, inside its own savepoint of the shared batch.
+// Usage: WriteTransaction txn(committer); Connection& db = txn.connection(); …; txn.Commit();
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(GroupCommitter& committer);
+  // Without Commit(): rolls back this write's changes only. Never throws.
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+
+  Connection& connection() const noexcept { return *connection_; }
+  // Returns once the write is durable; throws the batch's error when its COMMIT failed. Every
+  // Statement of the write must be out of scope (reset) by now.
+  void Commit();
+
+ private:
+  GroupCommitter& committer_;
+  std::shared_ptr<GroupCommitter::Batch> batch_;  // grouped: the batch this write joined
+  std::unique_ptr<ConnectionPool::Lease> lease_;  // private database: the pool's connection
+  std::unique_lock<std::mutex> lock_;             // grouped: held until Commit() or destruction
+  Connection* connection_ = nullptr;
+  bool done_ = false;
+};
+
+}  // namespace roster::storage::sqlite

@@ -1,0 +1,174 @@
+// Group commit (storage/sqlite/group_commit.hpp): concurrent writes share one COMMIT, a failing
+// write is rolled back alone, and nothing is acknowledged before its batch is on disk.
+#include "storage/sqlite/group_commit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/connection.hpp"
+#include "storage/sqlite/connection_pool.hpp"
+#include "storage/store_test_support.hpp"
+
+namespace roster::storage::testing {
+namespace {
+
+using sqlite::Connection;
+using sqlite::ConnectionPool;
+using sqlite::GroupCommitter;
+using sqlite::WriteTransaction;
+
+class GroupCommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Connection setup(path_, 5000);
+    setup.Execute("CREATE TABLE t (v INTEGER PRIMARY KEY)");
+  }
+  void TearDown() override { CleanTestDir(); }
+
+  std::unique_ptr<ConnectionPool> Pool() {
+    std::vector<std::unique_ptr<Connection>> connections;
+    connections.push_back(std::make_unique<Connection>(path_, 5000));
+    return std::make_unique<ConnectionPool>(std::move(connections));
+  }
+
+  // Rows as seen by a fresh connection, i.e. what is committed.
+  int CommittedRows() {
+    Connection reader(path_, 5000);
+    auto stmt = reader.Prepare("SELECT COUNT(*) FROM t");
+    stmt.Step();
+    return static_cast<int>(stmt.Int(0));
+  }
+
+  static void Insert(WriteTransaction& txn, int v) {
+    txn.connection().Prepare("INSERT INTO t (v) VALUES (?1)").BindInt(1, v).Run();
+  }
+
+  std::string path_ = NewDbPath().string();
+};
+
+// Writers queued behind a write in progress join its batch: one COMMIT for all of them.
+TEST_F(GroupCommitTest, QueuedWritersShareOneCommit) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  constexpr int kQueued = 7;
+  std::atomic<bool> writing{false};
+  // The first write holds the writer until the others queue behind it; only then it commits.
+  // Released into the batch while others wait to join, its Commit() returns only once the last
+  // of them has committed the batch.
+  std::thread first([&] {
+    WriteTransaction txn(committer);
+    Insert(txn, 0);
+    writing = true;
+    while (committer.waiting() < kQueued) std::this_thread::yield();
+    txn.Commit();
+  });
+  while (!writing) std::this_thread::yield();
+  std::vector<std::thread> threads;
+  for (int i = 1; i <= kQueued; ++i) {
+    threads.emplace_back([&committer, i] {
+      WriteTransaction txn(committer);
+      Insert(txn, i);
+      txn.Commit();
+    });
+  }
+  first.join();
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(CommittedRows(), kQueued + 1);
+  EXPECT_EQ(committer.stats().writes, static_cast<std::uint64_t>(kQueued + 1));
+  EXPECT_LT(committer.stats().batches, committer.stats().writes);
+}
+
+// A write that fails inside a batch is rolled back alone; the batch's other writes commit.
+TEST_F(GroupCommitTest, AFailingWriteIsRolledBackAlone) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 40;
+  std::atomic<int> acknowledged{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int v = t * kPerThread + i + 1;
+        try {
+          WriteTransaction txn(committer);
+          Insert(txn, v);
+          if (i % 4 == 0) throw std::runtime_error("refused after writing");
+          txn.Commit();
+          ++acknowledged;
+        } catch (const std::runtime_error&) {
+          ++refused;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(refused.load(), kThreads * kPerThread / 4);
+  EXPECT_EQ(CommittedRows(), acknowledged.load());
+  Connection reader(path_, 5000);
+  auto stmt = reader.Prepare("SELECT COUNT(*) FROM t WHERE (v - 1) % 40 = 0");
+  stmt.Step();
+  EXPECT_EQ(stmt.Int(0), 0) << "a refused write left its row";
+}
+
+// A batch whose COMMIT fails fails every member: none of them was acknowledged.
+TEST_F(GroupCommitTest, AFailedCommitFailsTheWholeBatch) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  {
+    WriteTransaction txn(committer);
+    // A deferred foreign-key violation is checked at COMMIT, so the COMMIT itself fails.
+    txn.connection().Execute(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)");
+    txn.Commit();
+  }
+  WriteTransaction txn(committer);
+  Insert(txn, 42);
+  txn.connection().Execute("INSERT INTO child (p) VALUES (7)");
+  EXPECT_THROW(txn.Commit(), core::Error);
+  EXPECT_EQ(CommittedRows(), 0);
+  // The writer is usable again afterwards.
+  WriteTransaction next(committer);
+  Insert(next, 43);
+  next.Commit();
+  EXPECT_EQ(CommittedRows(), 1);
+}
+
+// A private database (":memory:") has no separate writer: each write commits on its own.
+TEST_F(GroupCommitTest, PrivateDatabasesCommitEachWrite) {
+  std::vector<std::unique_ptr<Connection>> connections;
+  connections.push_back(std::make_unique<Connection>(":memory:", 5000));
+  ConnectionPool pool(std::move(connections));
+  GroupCommitter committer(pool, nullptr);
+  {
+    WriteTransaction txn(committer);
+    txn.connection().Execute("CREATE TABLE t (v INTEGER)");
+    txn.Commit();
+  }
+  for (int i = 0; i < 3; ++i) {
+    WriteTransaction txn(committer);
+    Insert(txn, i);
+    txn.Commit();
+  }
+  {
+    WriteTransaction txn(committer);
+    Insert(txn, 99);
+  }  // not committed: rolled back
+  auto lease = pool.Acquire();
+  auto stmt = lease->Prepare("SELECT COUNT(*) FROM t");
+  stmt.Step();
+  EXPECT_EQ(stmt.Int(0), 3);
+  EXPECT_EQ(committer.stats().batches, 4u);
+}
+
+}  // namespace
+}  // namespace roster::storage::testing
