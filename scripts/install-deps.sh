@@ -5,11 +5,21 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config
-  libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
-  libcli11-dev libspdlog-dev libfmt-dev
+  libboost-dev libboost-system-dev nlohmann-json3-dev rapidjson-dev libsqlite3-dev sqlite3 libssl-dev
+  libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
   libgtest-dev libgmock-dev googletest
+  libpq-dev postgresql-15
   ca-certificates
+  chromium
 )
+# libpq-dev: the PostgreSQL backend's client library; postgresql-15: the throwaway cluster the
+# tests run the PostgreSQL backend on (scripts/pg-test-cluster.sh; psql comes with it).
+# chromium: Debian's browser, driven headless by the web console's end-to-end tests (tests/e2e).
+# `--bench`: only what the benchmark suite adds (bench/bench.mjs): wrk, nginx as the ceiling, and
+# gnuplot for the chart.
+if [[ "${1:-}" == "--bench" ]]; then
+  PACKAGES=(wrk nginx gnuplot-nox procps)
+fi
 # The black-box tests need Node (>= 20) and npm. Some machine images ship Node outside Debian's
 # packages; Debian's npm conflicts with it, so only install Debian's when there is no node at all.
 if ! command -v node >/dev/null 2>&1; then

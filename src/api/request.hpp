@@ -41,6 +41,7 @@ struct Request {
   std::string authorization;                       // raw `Authorization` header ("" if absent)
   std::string content_type;                        // raw `Content-Type` header ("" if absent)
   std::optional<std::string> openai_organization;  // `OpenAI-Organization`, if sent
+  std::string if_none_match;                       // raw `If-None-Match` ("" if absent)
   std::string body;
 
   // Splits `target` into path and query. Used by transport and by tests.
@@ -50,7 +51,7 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;  // JSON (the console's pages and assets: their own content_type)
   std::string content_type = "application/json";
   // Extra headers (x-request-id, retry-after, x-should-retry, …), lowercase names.
   std::vector<std::pair<std::string, std::string>> headers;

@@ -2,8 +2,10 @@
 // error envelope. The one catch site of the server.
 #include "api/router.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include "api/auth.hpp"
 #include "api/error_response.hpp"
@@ -36,6 +38,38 @@ core::Error InvalidUrl(const Request& request) {
   return core::NotFound("Invalid URL (" + request.method + " " + request.path + ")");
 }
 
+// What the log and the metrics need to know about a request beyond its response.
+struct Outcome {
+  const Route* route = nullptr;
+  std::string org_id;
+  std::string key_id;
+  std::string error_code;
+  std::string detail;
+  std::int64_t retry_after_ms = 0;  // an injected fault's retry hint (0: the default)
+};
+
+// The refusal an injected fault stands for (the test controls' POST /roster/test/faults).
+core::Error InjectedError(const Fault& fault) {
+  constexpr std::string_view kDetail = "injected by the test controls";
+  switch (fault.status) {
+    case 429:
+      return core::Error(core::ErrorKind::kRateLimited,
+                         "Rate limit reached for requests (injected by Roster's test controls).",
+                         std::nullopt, std::string(core::codes::kRateLimitExceeded),
+                         std::string(kDetail));
+    case 503:
+      return core::Error(core::ErrorKind::kUnavailable,
+                         "The server is temporarily unavailable (injected by Roster's test "
+                         "controls).",
+                         std::nullopt, std::nullopt, std::string(kDetail));
+    default:
+      return core::Error(core::ErrorKind::kInternal,
+                         "The server had an error while processing your request (injected by "
+                         "Roster's test controls).",
+                         std::nullopt, std::nullopt, std::string(kDetail));
+  }
+}
+
 }  // namespace
 
 struct Router::Impl {
@@ -44,23 +78,56 @@ struct Router::Impl {
   RouterOptions options;
   mutable KeyUseThrottle key_use{};
 
-  std::string Dispatch(const Request& request) const {
+  Response Dispatch(const Request& request, Outcome& outcome) const {
     std::optional<RouteMatch> match = MatchRoute(request.method, request.path);
     // Routing before authentication: unknown URLs answer 404 even without a key, as upstream.
     if (!match) throw InvalidUrl(request);
     const Route& route = *match->route;
+    outcome.route = &route;
+    if (options.test_controls != nullptr) InjectFault(route, outcome);
     const json::PermissionPolicy policy{options.accept_unknown_permissions};
     if (route.access == Access::kPublic) {
       // No key: the handler checks its own secret; the actor is empty (no organization).
       const core::Actor nobody;
-      return route.handler(handlers::Context{store, nobody, request, match->params, policy, clock,
-                                             options.invite_ttl_seconds});
+      const handlers::Context context{store,
+                                      nobody,
+                                      request,
+                                      match->params,
+                                      policy,
+                                      clock,
+                                      options.invite_ttl_seconds,
+                                      options.metrics,
+                                      options.test_controls};
+      if (route.page != nullptr) return route.page(context);
+      return JsonResponse(route.handler(context));
     }
     const storage::KeyRecord key = Authenticate(store, clock, request, route);
+    outcome.org_id = key.actor.org_id;
+    outcome.key_id = key.key.id;
     RecordUse(key.key);
     Authorize(key, route.permission);
-    return route.handler(handlers::Context{store, key.actor, request, match->params, policy, clock,
-                                           options.invite_ttl_seconds});
+    return JsonResponse(route.handler(handlers::Context{store, key.actor, request, match->params,
+                                                        policy, clock, options.invite_ttl_seconds,
+                                                        options.metrics, options.test_controls}));
+  }
+
+  // Applies the fault armed for this route, if any: a stall delays the normal answer, an error
+  // replaces it (thrown as the error it stands for).
+  void InjectFault(const Route& route, Outcome& outcome) const {
+    const std::optional<Fault> fault = options.test_controls->faults.Take(route);
+    if (!fault) return;
+    if (fault->kind == Fault::Kind::kStall) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(fault->stall_ms));
+      return;
+    }
+    outcome.retry_after_ms = fault->retry_after_ms;
+    throw InjectedError(*fault);
+  }
+
+  static Response JsonResponse(std::string body) {
+    Response response;
+    response.body = std::move(body);
+    return response;
   }
 
   // Keeps `last_used_at` current, coarsely: a write at most once a minute per key. Bookkeeping
@@ -73,42 +140,55 @@ struct Router::Impl {
     }
   }
 
-  void Log(const Request& request, const core::Error& error, const Response& response,
-           std::string_view request_id) const noexcept {
+  // Metrics and the log line of an answered request.
+  void Finish(const Request& request, Response& response, const Outcome& outcome,
+              std::string_view request_id, std::chrono::system_clock::time_point received,
+              std::chrono::steady_clock::time_point start) const noexcept {
     try {
+      if (outcome.retry_after_ms > 0) {
+        for (auto& [name, value] : response.headers) {
+          if (name == "retry-after-ms") value = std::to_string(outcome.retry_after_ms);
+          if (name == "retry-after") value = std::to_string((outcome.retry_after_ms + 999) / 1000);
+        }
+      }
+      const auto elapsed = std::chrono::steady_clock::now() - start;
+      if (options.metrics != nullptr) {
+        options.metrics->RecordRequest(outcome.route, request.method, response.status, elapsed);
+      }
       if (!options.log && response.status < 500) return;
-      std::string line(request_id);
-      line += ' ';
-      line += std::to_string(response.status);
-      line += ' ';
-      line += request.method;
-      line += ' ';
-      // The raw path is client-controlled: no control characters (forged log lines) get through.
-      for (char c : request.path) {
-        const auto byte = static_cast<unsigned char>(c);
-        line += byte < 0x20 || byte == 0x7F ? '?' : c;
-      }
-      line += " code=";
-      line += error.code().value_or("-");
-      if (!error.detail().empty()) {
-        line += " detail=";
-        line += error.detail();
-      }
-      if (options.log) {
-        options.log(response.status, line);
+      RequestLogRecord record;
+      record.time = received;
+      record.request_id = request_id;
+      record.method = request.method;
+      if (outcome.route != nullptr) {
+        record.route = outcome.route->pattern;
       } else {
-        std::cerr << line << '\n';
+        // Unmatched: the raw path (cut short) is all there is to say where the request went.
+        record.path = std::string_view(request.path).substr(0, 256);
+      }
+      record.status = response.status;
+      record.duration = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
+      record.org_id = outcome.org_id;
+      record.key_id = outcome.key_id;
+      record.error_code = outcome.error_code;
+      record.detail = outcome.detail;
+      if (options.log) {
+        options.log(record);
+      } else {
+        std::cerr << FormatRequestLogText(record) << '\n';
       }
     } catch (...) {
       // Logging must never turn a response into a crash.
     }
   }
 
-  Response Fail(const Request& request, const core::Error& error,
-                const std::string& request_id) const noexcept {
+  // The error response; its code and internal detail go to `outcome` for the log.
+  static Response Fail(const core::Error& error, const std::string& request_id,
+                       Outcome& outcome) noexcept {
     try {
       Response response = MakeErrorResponse(error, request_id);
-      Log(request, error, response, request_id);
+      outcome.error_code = error.code().value_or("");
+      outcome.detail = error.detail();
       return response;
     } catch (...) {
       return LastResort(request_id);
@@ -116,12 +196,27 @@ struct Router::Impl {
   }
 
   // For exceptions outside the taxonomy: a generic 500; what() goes to the log only.
-  Response FailInternal(const Request& request, const std::string& request_id,
-                        const char* detail) const noexcept {
+  static Response FailInternal(const std::string& request_id, const char* detail,
+                               Outcome& outcome) noexcept {
     try {
-      return Fail(request, InternalError(request_id, detail), request_id);
+      return Fail(InternalError(request_id, detail), request_id, outcome);
     } catch (...) {
       return LastResort(request_id);
+    }
+  }
+
+  Response Run(const Request& request, std::string& request_id, Outcome& outcome) const noexcept {
+    try {
+      request_id = core::NewRequestId();
+      Response response = Dispatch(request, outcome);
+      response.headers.emplace_back("x-request-id", request_id);
+      return response;
+    } catch (const core::Error& error) {
+      return Fail(error, request_id, outcome);
+    } catch (const std::exception& error) {
+      return FailInternal(request_id, error.what(), outcome);
+    } catch (...) {
+      return FailInternal(request_id, "unknown exception", outcome);
     }
   }
 
@@ -144,20 +239,13 @@ Router::Router(storage::Store& store, const core::Clock& clock, RouterOptions op
 Router::~Router() = default;
 
 Response Router::Handle(const Request& request) noexcept {
+  const auto received = std::chrono::system_clock::now();
+  const auto start = std::chrono::steady_clock::now();
   std::string request_id;
-  try {
-    request_id = core::NewRequestId();
-    Response response;
-    response.body = impl_->Dispatch(request);
-    response.headers.emplace_back("x-request-id", request_id);
-    return response;
-  } catch (const core::Error& error) {
-    return impl_->Fail(request, error, request_id);
-  } catch (const std::exception& error) {
-    return impl_->FailInternal(request, request_id, error.what());
-  } catch (...) {
-    return impl_->FailInternal(request, request_id, "unknown exception");
-  }
+  Outcome outcome;
+  Response response = impl_->Run(request, request_id, outcome);
+  impl_->Finish(request, response, outcome, request_id, received, start);
+  return response;
 }
 
 }  // namespace roster::api

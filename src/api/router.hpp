@@ -7,7 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "api/metrics.hpp"
 #include "api/request.hpp"
+#include "api/request_log.hpp"
+#include "api/test_controls.hpp"
 #include "core/clock.hpp"
 #include "storage/store.hpp"
 
@@ -18,10 +21,15 @@ struct RouterOptions {
   bool accept_unknown_permissions = false;
   // How long a new invite stays pending (CONTRACT N-16: 7 days); `roster serve --invite-ttl-days`.
   core::Timestamp invite_ttl_seconds = 7 * 24 * 3600;
-  // Receives one line per error response: request id, status, method, path, code and the
-  // internal detail (never the key). Called concurrently; must be thread-safe. When unset,
-  // 5xx lines go to stderr and 4xx lines are dropped.
-  std::function<void(int status, std::string_view line)> log;
+  // Receives one record per request, answered or refused (api/request_log.hpp: request id,
+  // method, route template, status, duration, organization and key id, error code and internal
+  // detail; never a secret). Called concurrently; must be thread-safe. When unset, 5xx records
+  // go to stderr as text lines and the rest are dropped.
+  std::function<void(const RequestLogRecord& record)> log;
+  // Counts every request (GET /metrics serves it); null: no metrics, /metrics answers 404.
+  Metrics* metrics = nullptr;
+  // The stand-in mode's test controls; null: the /roster/test/ routes answer 404.
+  TestControls* test_controls = nullptr;
 };
 
 class Router {

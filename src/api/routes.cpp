@@ -68,6 +68,31 @@ constexpr std::array kRoutes = {
     // Invite acceptance: no key, the token in the path or body is the credential.
     PublicRoute("GET", "/roster/invites/{token}", RetrievePublicInvite),
     PublicRoute("POST", "/roster/invites/accept", AcceptInvite),
+    // Roster's own admin route: a pending invite's acceptance link is a credential, so reading it
+    // needs what creating or revoking the invite needs.
+    AdminRoute("GET", "/roster/organization/invites/{invite_id}/link", RetrieveInviteLink,
+               perm::kManagementWrite),
+    // The web console (web/, embedded at build time) and the catalogue its role editor offers.
+    PublicRoute("GET", "/roster/permissions", ListPermissionCatalogue),
+    PageRoute("GET", "/", ServeConsolePage),
+    PageRoute("GET", "/invite/{token}", ServeConsolePage),
+    PageRoute("GET", "/assets/{version}/{name}", ServeConsoleAsset),
+    // Operations (keyless): liveness, readiness, Prometheus metrics.
+    PublicRoute("GET", "/healthz", Healthz),
+    PublicRoute("GET", "/readyz", Readyz),
+    PageRoute("GET", "/metrics", ServeMetrics),
+    // The OpenAPI document of this table (the one keyless route under /v1: clients are generated
+    // before anyone has a key).
+    PublicRoute("GET", "/v1/openapi.json", RetrieveOpenApi),
+    // The stand-in mode's test controls: 404 unless `serve --test-controls`.
+    PublicRoute("POST", "/roster/test/reset", ResetState),
+    PublicRoute("POST", "/roster/test/snapshots/{name}", SaveSnapshot),
+    PublicRoute("POST", "/roster/test/snapshots/{name}/restore", RestoreSnapshot),
+    PublicRoute("GET", "/roster/test/clock", GetTestClock),
+    PublicRoute("POST", "/roster/test/clock", SetTestClock),
+    PublicRoute("GET", "/roster/test/faults", ListFaults),
+    PublicRoute("POST", "/roster/test/faults", AddFault),
+    PublicRoute("DELETE", "/roster/test/faults", ClearFaults),
 };
 
 // The longest pattern has six segments; a longer path cannot match and is not decoded.
@@ -95,6 +120,12 @@ std::span<const Route> Routes() noexcept { return kRoutes; }
 
 std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view raw_path) {
   if (!raw_path.starts_with('/')) return std::nullopt;
+  if (raw_path == "/") {  // no segments: only the pattern "/" itself matches
+    for (const Route& route : kRoutes) {
+      if (route.method == method && route.pattern == "/") return RouteMatch{&route, {}};
+    }
+    return std::nullopt;
+  }
   std::vector<std::string_view> raw_segments;
   raw_segments.reserve(kMaxSegments);
   if (!Split(raw_path.substr(1), raw_segments)) return std::nullopt;

@@ -25,6 +25,8 @@ struct Route {
   Access access;
   // The permission (core/permissions.hpp) the key's owner needs; empty for kPublic routes.
   std::string_view permission;
+  // Set instead of `handler` on routes that write their whole response (the console's pages).
+  handlers::PageHandler page = nullptr;
 };
 
 // An admin-API route needing `permission`.
@@ -37,6 +39,13 @@ constexpr Route AdminRoute(std::string_view method, std::string_view pattern,
 constexpr Route PublicRoute(std::string_view method, std::string_view pattern,
                             handlers::Handler handler) noexcept {
   return Route{method, pattern, handler, Access::kPublic, {}};
+}
+
+// A public route whose handler writes the whole response (content type, caching headers): the
+// web console's page and assets.
+constexpr Route PageRoute(std::string_view method, std::string_view pattern,
+                          handlers::PageHandler page) noexcept {
+  return Route{method, pattern, nullptr, Access::kPublic, {}, page};
 }
 
 // True for routes that change state (every method but GET).

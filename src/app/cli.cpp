@@ -2,13 +2,17 @@
 #include "app/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "app/admin_commands.hpp"
+#include "app/backup_commands.hpp"
 #include "app/command_support.hpp"
+#include "app/config.hpp"
+#include "app/export_commands.hpp"
 #include "app/invite_commands.hpp"
 #include "app/key_commands.hpp"
 #include "app/seed.hpp"
@@ -20,7 +24,8 @@
 namespace roster::app {
 namespace {
 
-constexpr const char* kDbHelp = "SQLite database file (created if missing)";
+constexpr const char* kDbHelp =
+    "SQLite database file (created if missing), or postgres://USER@HOST:PORT/DB";
 
 CLI::Option* AddDbOption(CLI::App& command, std::string& db) {
   return command.add_option("--db", db, kDbHelp)->capture_default_str();
@@ -99,6 +104,73 @@ int RunCli(int argc, char** argv) {
                    "Days a new invite stays pending before it expires")
       ->check(CLI::Range(1, 365))
       ->capture_default_str();
+  // Kept as text (not transformed) so --print-config shows what was given; converted below.
+  std::string log_level = "info";
+  serve
+      ->add_option("--log-level", log_level,
+                   "Request log threshold: info logs every request, warn only 4xx and 5xx")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  std::string log_format = "json";
+  serve
+      ->add_option("--log-format", log_format,
+                   "Request log lines on stderr: one JSON object per line, or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  serve->add_flag("--ephemeral", serve_options.ephemeral,
+                  "Stand-in mode: an in-memory store for one test run (--db is not used)");
+  serve
+      ->add_option("--seed", serve_options.seed,
+                   "Start from this JSON fixture (organizations, members, roles, groups, "
+                   "invites, keys with fixed ids) instead of a bootstrap organization")
+      ->check(CLI::ExistingFile);
+  serve->add_flag("--test-controls", serve_options.test_controls,
+                  "With --ephemeral: enable /roster/test/ (reset, snapshots, clock, faults)");
+  // Every setting above is also ROSTER_<NAME> and `name = …` in the config file (app/config.hpp).
+  BindEnvironment(*serve);
+  std::string serve_config;
+  serve
+      ->add_option("--config", serve_config,
+                   "TOML file of settings (keys as the flags, with '_'); flags and ROSTER_* "
+                   "variables override it")
+      ->envname("ROSTER_CONFIG")
+      ->check(CLI::ExistingFile);
+  bool print_config = false;
+  serve->add_flag("--print-config", print_config,
+                  "Print the effective settings (secrets masked) and their sources, then exit");
+
+  // --- backup / restore ----------------------------------------------------------------------
+  std::string backup_db = kDefaultDbPath;
+  std::string backup_to;
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Copy a live database to a file (consistent while a server keeps writing)");
+  backup->add_option("--to", backup_to, "Backup file to write (replaced)")->required();
+  AddDbOption(*backup, backup_db);
+  std::string restore_db = kDefaultDbPath;
+  std::string restore_from;
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Replace a database with a backup (stop the server that uses it first)");
+  restore->add_option("--from", restore_from, "Backup file made by `roster backup`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  AddDbOption(*restore, restore_db);
+
+  // --- export / import -----------------------------------------------------------------------
+  std::string export_db = kDefaultDbPath;
+  std::string export_out;
+  CLI::App* export_command = app.add_subcommand(
+      "export", "Write every row of a database as JSON Lines (to move it to another backend)");
+  CLI::Option* export_out_option =
+      export_command->add_option("--out", export_out, "File to write (replaced); default stdout");
+  AddDbOption(*export_command, export_db);
+  std::string import_db = kDefaultDbPath;
+  std::string import_in;
+  CLI::App* import_command = app.add_subcommand(
+      "import", "Load a `roster export` file into a new, empty database (all or nothing)");
+  import_command->add_option("--in", import_in, "File made by `roster export`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  AddDbOption(*import_command, import_db);
 
   // --- users ---------------------------------------------------------------------------------
   CLI::App* users = app.add_subcommand("users", "Manage members from the shell");
@@ -216,7 +288,25 @@ int RunCli(int argc, char** argv) {
   }
 
   try {
-    if (*serve) return Serve(serve_options);
+    if (*serve) {
+      const std::vector<std::string> from_file =
+          serve_config.empty() ? std::vector<std::string>{} : ApplyConfigFile(*serve, serve_config);
+      if (print_config) {
+        std::cout << RenderEffectiveConfig(*serve, argc, argv, serve_config, from_file);
+        if (const char* key = std::getenv(kBootstrapKeyEnv); key != nullptr) {
+          std::cout << "# " << kBootstrapKeyEnv << " = " << MaskSecret(kBootstrapKeyEnv, key)
+                    << "  # env\n";
+        }
+        return kExitOk;
+      }
+      serve_options.log_level = api::ParseLogLevel(log_level).value_or(api::LogLevel::kInfo);
+      serve_options.log_format = log_format == "text" ? LogFormat::kText : LogFormat::kJson;
+      return Serve(serve_options);
+    }
+    if (*backup) return Backup(backup_db, backup_to);
+    if (*restore) return Restore(restore_db, restore_from);
+    if (*export_command) return Export(export_db, ValueIfGiven(export_out_option, export_out));
+    if (*import_command) return Import(import_db, import_in);
     if (*users_add) {
       add_user.name = ValueIfGiven(add_user_name_option, add_user_name);
       add_user.org_id = ValueIfGiven(add_user_org_option, add_user_org);

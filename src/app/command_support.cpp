@@ -3,6 +3,8 @@
 
 #include <utility>
 
+#include "storage/postgres/postgres_store.hpp"
+
 namespace roster::app {
 
 const core::Clock& SystemClock() {
@@ -10,10 +12,15 @@ const core::Clock& SystemClock() {
   return clock;
 }
 
-std::unique_ptr<storage::sqlite::SqliteStore> OpenStore(const std::string& path, int pool_size) {
+std::unique_ptr<storage::Store> OpenStore(const std::string& db, int pool_size) {
+  if (storage::postgres::IsPostgresUrl(db)) {
+    storage::postgres::PostgresOptions options;
+    options.pool_size = pool_size;
+    return std::make_unique<storage::postgres::PostgresStore>(db, SystemClock(), options);
+  }
   storage::sqlite::SqliteOptions options;
   options.pool_size = pool_size;
-  return std::make_unique<storage::sqlite::SqliteStore>(path, SystemClock(), options);
+  return std::make_unique<storage::sqlite::SqliteStore>(db, SystemClock(), options);
 }
 
 core::Organization ResolveOrganization(storage::Store& store,

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/model.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "storage/store.hpp"
 
 namespace roster::app {
 
@@ -33,8 +34,10 @@ class CommandError : public std::runtime_error {
 // The clock every command uses.
 const core::Clock& SystemClock();
 
-// Opens (creating and migrating if needed) the SQLite database at `path`. Throws core::Error.
-std::unique_ptr<storage::sqlite::SqliteStore> OpenStore(const std::string& path, int pool_size);
+// Opens (creating and migrating if needed) the store named by `db`: a PostgreSQL database for a
+// `postgres://` / `postgresql://` URL, else the SQLite file at that path. `pool_size` bounds the
+// connections. Throws core::Error (kUnavailable when the database cannot be reached).
+std::unique_ptr<storage::Store> OpenStore(const std::string& db, int pool_size);
 
 // The organization named by `org_id`, or the only one in the store. Throws CommandError when it
 // does not exist, when the store is empty, or when there are several and none was named (the

@@ -5,14 +5,20 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <thread>
 
 #include "api/bootstrap.hpp"
+#include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "api/test_controls.hpp"
+#include "app/stand_in.hpp"
+#include "app/version.hpp"
 #include "core/error.hpp"
+#include "storage/metered_store.hpp"
 #include "transport/listen_address.hpp"
 #include "transport/server.hpp"
 
@@ -50,6 +56,7 @@ void BootstrapEmptyStore(storage::Store& store) {
 }  // namespace
 
 int Serve(const ServeOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
   const auto listen = transport::ParseListenAddress(options.listen);
   if (!listen) {
     throw CommandError("invalid --listen '" + options.listen + "': expected HOST:PORT", kExitUsage);
@@ -63,19 +70,59 @@ int Serve(const ServeOptions& options) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  // Each worker holds at most one connection at a time.
-  auto store = OpenStore(options.db, options.workers);
-  if (store->ListOrganizations().empty()) {
-    BootstrapEmptyStore(*store);
+  if (options.test_controls && !options.ephemeral) {
+    throw CommandError("--test-controls needs --ephemeral (they can wipe the whole state)",
+                       kExitUsage);
+  }
+  const core::Timestamp invite_ttl_seconds = core::Timestamp{options.invite_ttl_days} * 24 * 3600;
+  // Stand-in mode (--ephemeral): an in-memory store on a clock the test controls can set.
+  core::SettableClock stand_in_clock;
+  const core::Clock& clock = options.ephemeral ? stand_in_clock : SystemClock();
+  std::unique_ptr<storage::sqlite::SqliteStore> memory_store;
+  decltype(OpenStore(options.db, options.workers)) file_store;
+  if (options.ephemeral) {
+    memory_store = std::make_unique<storage::sqlite::SqliteStore>(":memory:", stand_in_clock);
+  } else {
+    // Each worker holds at most one connection at a time.
+    file_store = OpenStore(options.db, options.workers);
+  }
+  // Every store call is timed for GET /metrics.
+  storage::MeteredStore store(options.ephemeral ? static_cast<storage::Store&>(*memory_store)
+                                                : *file_store);
+  if (!options.seed.empty()) {
+    if (!store.ListOrganizations().empty()) {
+      throw CommandError("--seed needs an empty database ('" + options.db + "' has data)");
+    }
+    const FixtureSummary summary =
+        LoadFixture(store, options.seed, clock.Now(), invite_ttl_seconds);
+    std::cout << "seeded from " << options.seed << ": " << summary.organizations
+              << " organization(s), " << summary.members << " member(s), " << summary.roles
+              << " role(s), " << summary.groups << " group(s), " << summary.invites
+              << " invite(s), " << summary.keys << " key(s)\n";
+  } else if (store.ListOrganizations().empty()) {
+    BootstrapEmptyStore(store);
   } else if (std::getenv(kBootstrapKeyEnv) != nullptr) {
     std::cerr << "roster: " << kBootstrapKeyEnv
               << " ignored: the database already has an organization\n";
   }
 
+  api::Metrics metrics{std::string(kVersion)};
+  metrics.SetStore(&store);
+  // Taken after bootstrap and seed: what POST /roster/test/reset returns to.
+  std::unique_ptr<SnapshotState> state;
+  std::unique_ptr<api::TestControls> test_controls;
+  if (options.test_controls) {
+    state = std::make_unique<SnapshotState>(*memory_store);
+    test_controls.reset(new api::TestControls{*state, stand_in_clock});
+  }
+
   api::RouterOptions router_options;
   router_options.accept_unknown_permissions = options.accept_unknown_permissions;
-  router_options.invite_ttl_seconds = core::Timestamp{options.invite_ttl_days} * 24 * 3600;
-  api::Router router(*store, SystemClock(), router_options);
+  router_options.invite_ttl_seconds = invite_ttl_seconds;
+  router_options.log = MakeRequestLogger(options.log_level, options.log_format);
+  router_options.metrics = &metrics;
+  router_options.test_controls = test_controls.get();
+  api::Router router(store, clock, router_options);
 
   transport::ServerOptions server_options;
   server_options.host = listen->host;
@@ -84,10 +131,20 @@ int Serve(const ServeOptions& options) {
   server_options.worker_threads = options.workers;
   transport::Server server(
       server_options, [&router](const api::Request& request) { return router.Handle(request); });
+  metrics.SetOpenConnections([&server] { return server.OpenConnections(); });
   server.Start();
   // Tests and scripts wait for this line on a pipe: it must be flushed now, not at exit.
   std::cout << "roster listening on http://"
             << transport::FormatHostPort(listen->host, server.port()) << std::endl;
+  if (options.ephemeral) {
+    // The stand-in mode's start-up cost (store, migrations, fixture, listener), for test suites
+    // that start one server per run.
+    std::cout << "roster: in-memory store ready in "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count()
+              << " ms" << std::endl;
+  }
 
   std::thread signal_waiter([&] {
     int signal_number = 0;

@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "api/request_log.hpp"
 #include "app/command_support.hpp"
+#include "app/request_logger.hpp"
 
 namespace roster::app {
 
@@ -12,9 +14,18 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 = any free port
   std::string db = kDefaultDbPath;
   int io_threads = 1;
-  int workers = 4;
+  int workers =
+      32;  // threads blocked on the store are cheap; more of them make larger commit groups
   bool accept_unknown_permissions = false;
   int invite_ttl_days = 7;  // how long a new invite stays pending (CONTRACT N-16)
+  // Operations: the request log's threshold and format (app/request_logger.hpp).
+  api::LogLevel log_level = api::LogLevel::kInfo;
+  LogFormat log_format = LogFormat::kJson;
+  // Stand-in mode (docs/TESTING-WITH-ROSTER.md): an in-memory store instead of `db`, a fixture
+  // to start from instead of the bootstrap organization, and the /roster/test/ routes.
+  bool ephemeral = false;
+  std::string seed;  // JSON fixture file; "" = none
+  bool test_controls = false;
 };
 
 // The environment variable that supplies the bootstrap admin key instead of a random one.

@@ -37,4 +37,39 @@ class ManualClock final : public Clock {
   std::atomic<Timestamp> now_;
 };
 
+// The stand-in mode's clock (`roster serve --ephemeral --test-controls`): the system clock until
+// told otherwise, then frozen at a set time or shifted by an offset. Thread-safe.
+class SettableClock final : public Clock {
+ public:
+  Timestamp Now() const override {
+    if (frozen_.load()) return frozen_at_.load();
+    return system_.Now() + offset_.load();
+  }
+  // Stops the clock at `t` (it stays there until moved again).
+  void Freeze(Timestamp t) {
+    frozen_at_.store(t);
+    frozen_.store(true);
+  }
+  // Moves the clock forward (or back, when negative), frozen or not.
+  void Advance(Timestamp seconds) {
+    if (frozen_.load()) {
+      frozen_at_.fetch_add(seconds);
+    } else {
+      offset_.fetch_add(seconds);
+    }
+  }
+  // Back to the system clock.
+  void Release() {
+    frozen_.store(false);
+    offset_.store(0);
+  }
+  bool frozen() const { return frozen_.load(); }
+
+ private:
+  SystemClock system_;
+  std::atomic<bool> frozen_{false};
+  std::atomic<Timestamp> frozen_at_{0};
+  std::atomic<Timestamp> offset_{0};
+};
+
 }  // namespace roster::core

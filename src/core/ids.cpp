@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <random>
+#include <string>
+#include <utility>
 
 namespace roster::core {
 namespace {
@@ -29,9 +31,31 @@ void AppendBase36(std::string& out, std::uint64_t value, int width) {
   out += digits;
 }
 
+// The pending id of ScopedNextId on this thread (empty prefix: none).
+struct NextId {
+  std::string prefix;
+  std::string id;
+};
+
+NextId& PendingId() {
+  thread_local NextId pending;
+  return pending;
+}
+
 }  // namespace
 
+ScopedNextId::ScopedNextId(std::string_view prefix, std::string id) {
+  PendingId() = NextId{std::string(prefix), std::move(id)};
+}
+
+ScopedNextId::~ScopedNextId() { PendingId() = NextId{}; }
+
 std::string NewId(std::string_view prefix) {
+  if (NextId& pending = PendingId(); !pending.prefix.empty() && pending.prefix == prefix) {
+    std::string id = std::move(pending.id);
+    pending = NextId{};
+    return id;
+  }
   static std::atomic<std::uint64_t> counter{std::random_device{}()};
   constexpr std::uint64_t kCounterSpan = 36ULL * 36 * 36 * 36;
   const auto ms =

@@ -22,6 +22,16 @@ inline constexpr std::string_view kAuditLog = "audit_log-";
 // A new id with the given prefix. Thread-safe.
 std::string NewId(std::string_view prefix);
 
+// Fixture loading (`roster serve --seed`): while alive, the next NewId(prefix) on this thread
+// returns `id` instead of a generated one. One pending id per thread; not for request paths.
+class ScopedNextId {
+ public:
+  ScopedNextId(std::string_view prefix, std::string id);
+  ~ScopedNextId();
+  ScopedNextId(const ScopedNextId&) = delete;
+  ScopedNextId& operator=(const ScopedNextId&) = delete;
+};
+
 // A new request id: `req_` + 32 lowercase hex digits. Thread-safe.
 std::string NewRequestId();
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 
 #include "core/clock.hpp"
 #include "core/model.hpp"
+#include "storage/export_format.hpp"
 
 namespace roster::storage {
 
@@ -294,6 +296,26 @@ class Store {
   // Events of the organization, newest first. Throws InvalidValue("after") for an unknown cursor.
   virtual core::Page<core::AuditEvent> ListAuditEvents(std::string_view org_id,
                                                        const AuditQuery& query) = 0;
+
+  // --- whole-database export / import (`roster export` / `roster import`) ---------------------
+
+  // Receives the rows of an export: first the header (table "", exchange::Header), then every
+  // row of every table in exchange::Tables() order, each table in primary-key order.
+  using ExportSink = std::function<void(std::string_view table, const nlohmann::ordered_json& row)>;
+  // Calls `sink` with the whole database, read in one consistent snapshot.
+  virtual void ExportAll(const ExportSink& sink) {
+    (void)sink;
+    throw core::Error(core::ErrorKind::kInternal, "this store cannot export");
+  }
+  // Writes `rows` (checked with exchange::CheckRow first) into this store in one transaction,
+  // keeping every id and seq. Refuses (kInvalidRequest, nothing written) when the store holds
+  // any row already, when `schema_version` is not the store's, or when a row is malformed or
+  // violates the schema.
+  virtual void ImportAll(int schema_version, const std::vector<exchange::Row>& rows) {
+    (void)schema_version;
+    (void)rows;
+    throw core::Error(core::ErrorKind::kInternal, "this store cannot import");
+  }
 };
 
 }  // namespace roster::storage

@@ -14,6 +14,7 @@ api::Request ToApiRequest(BeastRequest&& request) {
                                         std::string(request.target()), std::move(request.body()),
                                         std::string(request[http::field::authorization]));
   out.content_type = std::string(request[http::field::content_type]);
+  out.if_none_match = std::string(request[http::field::if_none_match]);
   // OpenAI-Organization is not a field Beast knows by enum; an empty value still counts as sent,
   // so presence is checked rather than emptiness.
   if (auto it = request.find("OpenAI-Organization"); it != request.end()) {

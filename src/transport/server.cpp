@@ -159,4 +159,6 @@ void Server::Wait() {
 
 bool Server::OnIoThread() const { return current_io_server == impl_.get(); }
 
+std::size_t Server::OpenConnections() const { return impl_->context.SessionCount(); }
+
 }  // namespace roster::transport

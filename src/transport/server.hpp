@@ -55,6 +55,8 @@ class Server {
   // True when called from one of this server's IO threads (tests use it to show that handlers
   // never run there). Thread-safe.
   bool OnIoThread() const;
+  // Client connections open now (the metrics gauge). Thread-safe.
+  std::size_t OpenConnections() const;
 
  private:
   struct Impl;

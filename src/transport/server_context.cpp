@@ -20,6 +20,11 @@ void ServerContext::Unregister(const Session* session) {
   sessions_.erase(session);
 }
 
+std::size_t ServerContext::SessionCount() {
+  std::lock_guard lock(mutex_);
+  return sessions_.size();
+}
+
 std::vector<std::shared_ptr<Session>> ServerContext::LiveSessions() {
   std::vector<std::shared_ptr<Session>> live;
   std::lock_guard lock(mutex_);

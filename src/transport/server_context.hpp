@@ -31,6 +31,8 @@ class ServerContext {
   void Register(const std::shared_ptr<Session>& session);
   void Unregister(const Session* session);
   std::vector<std::shared_ptr<Session>> LiveSessions();
+  // How many sessions (client connections) are registered now.
+  std::size_t SessionCount();
 
  private:
   const ServerOptions options_;

@@ -1,10 +1,15 @@
-// The API test fixture: temporary SQLite database, bootstrap, request helpers and assertions.
+// The API test fixture: a fresh database (SQLite file or PostgreSQL schema), bootstrap, request
+// helpers and assertions.
 #include "api/api_helpers.hpp"
 
+#include <cstdlib>
 #include <random>
 #include <regex>
+#include <stdexcept>
 
 #include "core/error.hpp"
+#include "storage/postgres/postgres_store.hpp"
+#include "support/pg_test_db.hpp"
 
 namespace roster::apitest {
 namespace {
@@ -16,14 +21,31 @@ std::filesystem::path TempDatabasePath() {
 }
 
 api::RouterOptions QuietOptions(api::RouterOptions options = {}) {
-  if (!options.log) options.log = [](int, std::string_view) {};
+  if (!options.log) options.log = [](const api::RequestLogRecord&) {};
   return options;
 }
 
+// ROSTER_TEST_BACKEND=postgres without a cluster: skipped locally (exit 77, ctest's
+// SKIP_RETURN_CODE), a failure in CI (the fixture then throws in every test).
+[[maybe_unused]] const bool kPostgresAvailable = [] {
+  if (UsePostgresBackend() && !testsupport::PostgresBackendEnabled("api tests")) std::exit(77);
+  return true;
+}();
+
 }  // namespace
 
+bool UsePostgresBackend() {
+  const char* backend = std::getenv("ROSTER_TEST_BACKEND");
+  return backend != nullptr && std::string_view(backend) == "postgres";
+}
+
 ApiTest::ApiTest() : db_path_(TempDatabasePath()) {
-  store_ = std::make_unique<storage::sqlite::SqliteStore>(db_path_.string(), clock_);
+  if (UsePostgresBackend()) {
+    store_ = std::make_unique<storage::postgres::PostgresStore>(testsupport::NewPgTestSchemaUrl(),
+                                                                clock_);
+  } else {
+    store_ = std::make_unique<storage::sqlite::SqliteStore>(db_path_.string(), clock_);
+  }
   org_ = api::BootstrapOrganization(*store_, api::BootstrapRequest{});
   router_ = std::make_unique<api::Router>(*store_, clock_, QuietOptions());
 }
@@ -35,6 +57,12 @@ ApiTest::~ApiTest() {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     std::filesystem::remove(db_path_.string() + suffix, ignored);
   }
+}
+
+storage::sqlite::SqliteStore& ApiTest::SqliteOnlyStore() {
+  auto* sqlite = dynamic_cast<storage::sqlite::SqliteStore*>(store_.get());
+  if (sqlite == nullptr) throw std::logic_error("this test needs the SQLite backend");
+  return *sqlite;
 }
 
 void ApiTest::ResetRouter(api::RouterOptions options) {

@@ -1,4 +1,6 @@
-// Fixture of the in-process API tests: a real SqliteStore on a temporary file, a ManualClock, a
+// Fixture of the in-process API tests: a real store (a SqliteStore on a temporary file, or with
+// ROSTER_TEST_BACKEND=postgres a PostgresStore on a fresh schema of ROSTER_TEST_PG_URL), a
+// ManualClock, a
 // bootstrapped organization with its admin key, and helpers that call Router::Handle and parse
 // the JSON reply. Every reply is checked for the headers every response must carry.
 #pragma once
@@ -16,6 +18,7 @@
 #include "api/router.hpp"
 #include "core/clock.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
+#include "storage/store.hpp"
 
 namespace roster::apitest {
 
@@ -66,12 +69,19 @@ class ApiTest : public ::testing::Test {
   const std::string& OrgId() const { return org_.organization.id; }
   const std::string& OwnerId() const { return org_.owner.account.id; }
 
+  // The SQLite store of the fixture, for tests of SQLite-only features (snapshots); throws when
+  // the run uses another backend (such suites are filtered out of the PostgreSQL run).
+  storage::sqlite::SqliteStore& SqliteOnlyStore();
+
   std::filesystem::path db_path_;
   core::ManualClock clock_{kStartTime};
-  std::unique_ptr<storage::sqlite::SqliteStore> store_;
+  std::unique_ptr<storage::Store> store_;
   std::unique_ptr<api::Router> router_;
   api::BootstrapResult org_;
 };
+
+// True when ROSTER_TEST_BACKEND=postgres: the fixture's store is PostgreSQL.
+bool UsePostgresBackend();
 
 // Expects an error reply: status, `type` invalid_request_error (unless given), param and code.
 void ExpectError(const Reply& reply, int status, std::optional<std::string> param,

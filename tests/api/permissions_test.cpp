@@ -120,7 +120,8 @@ TEST_F(PermissionsTest, ReaderIsAllowedOnEveryReadRoute) {
   const auto params = RealParams();
   int reads = 0;
   for (const api::Route& route : api::Routes()) {
-    if (route.access != api::Access::kAdminKey || api::IsWrite(route)) continue;
+    // Reads needing a write permission (an invite's link, a credential) are not the Reader's.
+    if (route.access != api::Access::kAdminKey || !route.permission.ends_with(".read")) continue;
     ++reads;
     const std::string path = PathOf(route, params);
     const Reply reply = As(reader_value_, std::string(route.method), path);

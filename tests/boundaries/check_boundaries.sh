@@ -18,6 +18,7 @@ forbid() {
 forbid core 'boost/|sqlite3\.h|libpq-fe\.h|openssl/|api/|storage/|transport/|app/|crypto/' "core is std-only (plus nlohmann::json as a value type)"
 forbid storage/store.hpp 'boost/|sqlite3\.h|libpq-fe\.h|api/|transport/' "the store interface is driver-free"
 forbid storage/sqlite 'boost/|libpq-fe\.h|api/|transport/|app/' "a backend knows only core, store.hpp and its driver"
+forbid storage/postgres 'boost/|sqlite3\.h|api/|transport/|app/|storage/sqlite/' "a backend knows only core, store.hpp and its driver"
 forbid api 'boost/|sqlite3\.h|libpq-fe\.h|transport/|app/|storage/sqlite/' "the API layer sees the store interface only"
 forbid transport 'sqlite3\.h|libpq-fe\.h|storage/|app/' "transport knows the API, not storage"
 forbid crypto 'boost/|sqlite3\.h|api/|storage/|transport/|app/' "crypto is OpenSSL only"

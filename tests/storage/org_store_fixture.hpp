@@ -9,28 +9,12 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store.hpp"
 #include "storage/store_test_support.hpp"
 
 namespace roster::storage::testing {
 
 inline constexpr core::Timestamp kOrgFixtureStart = 1'700'000'000;
-
-// The backends every conformance test runs on (a PostgreSQL backend adds one).
-inline std::vector<Backend> ConformanceBackends() {
-  return {Backend{"SqliteFile",
-                  [](const core::Clock& clock) -> std::unique_ptr<Store> {
-                    return std::make_unique<sqlite::SqliteStore>(NewDbPath().string(), clock);
-                  }},
-          Backend{"SqliteMemory", [](const core::Clock& clock) -> std::unique_ptr<Store> {
-                    return std::make_unique<sqlite::SqliteStore>(":memory:", clock);
-                  }}};
-}
-
-inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param.name;
-}
 
 class OrgStoreTest : public ::testing::TestWithParam<Backend> {
  protected:

@@ -6,7 +6,10 @@
 #include <string>
 #include <system_error>
 
+#include "storage/postgres/postgres_store.hpp"
+#include "storage/sqlite/sqlite_store.hpp"
 #include "storage/store_test_support.hpp"
+#include "support/pg_test_db.hpp"
 
 namespace roster::storage::testing {
 namespace {
@@ -43,6 +46,28 @@ void CleanTestDir() {
   for (const auto& entry : std::filesystem::directory_iterator(TestDir())) {
     std::filesystem::remove_all(entry.path());
   }
+}
+
+std::vector<Backend> PostgresBackends() {
+  if (!testsupport::PostgresBackendEnabled("storage conformance")) return {};
+  return {Backend{"Postgres", [](const core::Clock& clock) -> std::unique_ptr<Store> {
+                    // Throws (failing the test) when ROSTER_TEST_PG_URL is unset in CI.
+                    return std::make_unique<postgres::PostgresStore>(
+                        testsupport::NewPgTestSchemaUrl(), clock);
+                  }}};
+}
+
+std::vector<Backend> ConformanceBackends() {
+  std::vector<Backend> backends{
+      Backend{"SqliteFile",
+              [](const core::Clock& clock) -> std::unique_ptr<Store> {
+                return std::make_unique<sqlite::SqliteStore>(NewDbPath().string(), clock);
+              }},
+      Backend{"SqliteMemory", [](const core::Clock& clock) -> std::unique_ptr<Store> {
+                return std::make_unique<sqlite::SqliteStore>(":memory:", clock);
+              }}};
+  for (Backend& backend : PostgresBackends()) backends.push_back(std::move(backend));
+  return backends;
 }
 
 }  // namespace roster::storage::testing

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -16,7 +17,7 @@
 
 namespace roster::storage::testing {
 
-// Makes a fresh, empty store for one test. A PostgreSQL backend adds one more of these.
+// Makes a fresh, empty store for one test.
 using StoreFactory = std::function<std::unique_ptr<Store>(const core::Clock&)>;
 
 struct Backend {
@@ -26,6 +27,19 @@ struct Backend {
 
 // GoogleTest prints the backend by name instead of its bytes.
 inline void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
+// The one list of backends every conformance suite runs on: SQLite on a file, SQLite in memory,
+// and PostgreSQL (a fresh schema of ROSTER_TEST_PG_URL per test). Without ROSTER_TEST_PG_URL the
+// PostgreSQL backend is left out with a notice, except in CI (`CI` set), where its tests run and
+// fail saying why.
+std::vector<Backend> ConformanceBackends();
+// Only the PostgreSQL entry of ConformanceBackends() (empty when it is left out).
+std::vector<Backend> PostgresBackends();
+
+// Test-name suffix for INSTANTIATE_TEST_SUITE_P.
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param.name;
+}
 
 // A directory for this process's database files, emptied after every test (TestDirCleaner) and
 // removed at exit.

@@ -281,5 +281,63 @@ TEST(CodecsTest, InvalidUtf8InIdsIsReplacedNotThrown) {
   EXPECT_EQ(json::parse(body)["id"], "user-\xEF\xBF\xBD");
 }
 
+// Members whose text exercises escaping: quotes, backslashes, control characters, non-ASCII,
+// and every optional field both set and unset.
+std::vector<core::Member> AwkwardMembers() {
+  std::vector<core::Member> members;
+  core::Member plain = SampleMember(core::BaseRole::kReader);
+  members.push_back(plain);
+  core::Member escaped = SampleMember();
+  escaped.account.name = "Ada \"The Countess\" \\ Lovelace\n\t\x01\x1f/";
+  escaped.account.email = "ada+x@example.com";
+  escaped.account.picture = "https://example.com/a.png?x=1&y=\"2\"";
+  escaped.technical_level = "expert";
+  escaped.developer_persona = "Zoë — 開発者 😀";
+  escaped.default_project_name = "Projet «défaut»";
+  escaped.account.enabled = false;
+  members.push_back(escaped);
+  return members;
+}
+
+// The streaming encoder (api/json/json_writer.hpp) and the DOM encoder used inside other objects
+// must agree on every value: EncodeUserRoleAssignment still renders its user with the DOM.
+TEST(CodecsTest, StreamedUserEqualsTheDomRendering) {
+  for (const core::Member& member : AwkwardMembers()) {
+    const json streamed = json::parse(EncodeUser(member));
+    const json dom = json::parse(EncodeUserRoleAssignment({member, SampleRole()}))["user"];
+    EXPECT_EQ(streamed, dom) << streamed.dump() << "\n" << dom.dump();
+  }
+}
+
+TEST(CodecsTest, StreamedUserPageEqualsItsMembers) {
+  core::Page<core::Member> page;
+  page.items = AwkwardMembers();
+  page.has_more = true;
+  const json p = json::parse(EncodeUserPage(page));
+  ASSERT_EQ(p["data"].size(), page.items.size());
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    EXPECT_EQ(p["data"][i], json::parse(EncodeUser(page.items[i])));
+  }
+  EXPECT_EQ(p["first_id"], page.items.front().account.id);
+  EXPECT_EQ(p["last_id"], page.items.back().account.id);
+}
+
+TEST(CodecsTest, InvalidUtf8InAMemberFallsBackToReplacement) {
+  core::Member broken = SampleMember();
+  broken.account.name = "Ada \xC3\x28 Lovelace";  // an invalid two-byte sequence
+  std::string body;
+  ASSERT_NO_THROW(body = EncodeUser(broken));
+  const json u = json::parse(body);
+  EXPECT_EQ(u["name"], "Ada \xEF\xBF\xBD( Lovelace");
+  EXPECT_EQ(u["email"], "ada@example.com");
+
+  core::Page<core::Member> page;
+  page.items = {SampleMember(), broken};
+  const json p = json::parse(EncodeUserPage(page));
+  ASSERT_EQ(p["data"].size(), 2u);
+  EXPECT_EQ(p["data"][1]["name"], "Ada \xEF\xBF\xBD( Lovelace");
+  EXPECT_EQ(p["last_id"], "user-abc");
+}
+
 }  // namespace
 }  // namespace roster::api::json

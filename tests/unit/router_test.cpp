@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "api/json/request_log_json.hpp"
 #include "core/error.hpp"
 #include "core/permissions.hpp"
 #include "crypto/keys.hpp"
@@ -187,9 +188,10 @@ class RouterUnitTest : public ::testing::Test {
       return record;
     };
     RouterOptions options;
-    options.log = [this](int status, std::string_view line) {
+    options.log = [this](const RequestLogRecord& record) {
       std::lock_guard lock(log_mutex_);
-      log_.emplace_back(std::to_string(status) + " " + std::string(line));
+      log_.emplace_back(FormatRequestLogText(record) + "\n" +
+                        api::json::FormatRequestLogJson(record));
     };
     router_ = std::make_unique<Router>(store_, clock_, std::move(options));
   }
@@ -310,6 +312,24 @@ TEST_F(RouterUnitTest, HandlerReceivesParsedQuery) {
   EXPECT_EQ(seen.limit, 3);
   EXPECT_EQ(seen.after, "user-x");
   EXPECT_EQ(seen.emails, (std::vector<std::string>{"A@b.c", "d@e.f"}));
+}
+
+}  // namespace
+}  // namespace roster::api
+
+namespace roster::api {
+namespace {
+
+// GET /readyz asks the store; a store that fails makes the server "not ready" (503 with a retry
+// hint), never a 500, and needs no key.
+TEST_F(RouterUnitTest, ReadyzIsUnavailableWhenTheStoreFails) {
+  const Response r = Get("/readyz", "");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_TRUE(r.Header("retry-after").has_value());
+  EXPECT_EQ(json::parse(r.body)["error"]["type"], "server_error");
+  const Response health = Get("/healthz", "");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(json::parse(health.body)["status"], "ok");
 }
 
 }  // namespace

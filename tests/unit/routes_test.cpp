@@ -22,23 +22,34 @@ TEST(RoutesTest, TableIsUnique) {
   std::set<std::pair<std::string_view, std::string_view>> seen;
   for (const Route& route : Routes()) {
     EXPECT_TRUE(seen.emplace(route.method, route.pattern).second) << route.pattern;
-    EXPECT_NE(route.handler, nullptr);
+    // Exactly one handler: a JSON body, or (the console) a whole response.
+    EXPECT_NE(route.handler == nullptr, route.page == nullptr) << route.pattern;
+    if (route.page != nullptr) EXPECT_EQ(route.access, Access::kPublic) << route.pattern;
     EXPECT_TRUE(route.pattern.starts_with('/')) << route.pattern;
   }
 }
 
 // Every route needs a catalogued permission, or is explicitly public and lives outside /v1 (the
-// OpenAI API has no keyless endpoint). Reads need `.read`, writes anything else.
+// OpenAI API has no keyless endpoint; Roster's /v1/openapi.json is the one exception). Keyed routes
+// are /v1 or Roster's own admin routes under /roster/organization/. Reads need `.read`, writes
+// anything else — except reading an invite's acceptance link, a credential that only those who may
+// create or revoke the invite get.
 TEST(RoutesTest, EveryRouteHasAPermissionOrIsPublic) {
+  constexpr std::string_view kSecretRead = "/roster/organization/invites/{invite_id}/link";
   for (const Route& route : Routes()) {
     if (route.access == Access::kPublic) {
       EXPECT_TRUE(route.permission.empty()) << route.pattern;
-      EXPECT_FALSE(route.pattern.starts_with("/v1/")) << route.pattern;
+      // The one exception: the OpenAPI document, read before anyone has a key.
+      if (route.pattern != "/v1/openapi.json") {
+        EXPECT_FALSE(route.pattern.starts_with("/v1/")) << route.pattern;
+      }
       continue;
     }
     EXPECT_TRUE(core::IsKnownPermission(route.permission)) << route.pattern;
-    EXPECT_TRUE(route.pattern.starts_with("/v1/")) << route.pattern;
-    EXPECT_EQ(route.permission.ends_with(".read"), !IsWrite(route))
+    EXPECT_TRUE(route.pattern.starts_with("/v1/") ||
+                route.pattern.starts_with("/roster/organization/"))
+        << route.pattern;
+    EXPECT_EQ(route.permission.ends_with(".read"), !IsWrite(route) && route.pattern != kSecretRead)
         << route.method << " " << route.pattern << " " << route.permission;
   }
 }
@@ -87,11 +98,25 @@ TEST(RoutesTest, NoMatch) {
   for (const char* path :
        {"/v1/organization/users/", "/v1/organization/users//roles", "/v1//organization/users",
         "/v1/organization/users/u/", "/organization/users", "/v2/organization/users", "/v1", "/v1/",
-        "", "/", "/v1/organization", "/v1/organization/users/u/roles/r/x",
+        "", "//", "/v1/organization", "/v1/organization/users/u/roles/r/x",
         "/v1/organization/users/%zz", "/v1/organization/users/%4", "/v1/organization/Users",
         "v1/organization/users", "/v1/organization/users/u/r/x/y/z/w"}) {
     EXPECT_EQ(MatchRoute("GET", path), std::nullopt) << path;
   }
+}
+
+TEST(RoutesTest, ConsoleRoutes) {
+  EXPECT_EQ(RouteOf("GET", "/")->page, &handlers::ServeConsolePage);
+  EXPECT_EQ(RouteOf("GET", "/invite/tok")->page, &handlers::ServeConsolePage);
+  const auto asset = MatchRoute("GET", "/assets/v1/app.js");
+  ASSERT_TRUE(asset.has_value());
+  EXPECT_EQ(asset->route->page, &handlers::ServeConsoleAsset);
+  EXPECT_THAT(asset->params, ElementsAre("v1", "app.js"));
+  EXPECT_EQ(RouteOf("POST", "/"), nullptr);
+  EXPECT_EQ(RouteOf("GET", "/assets/app.js"), nullptr);
+  EXPECT_EQ(RouteOf("GET", "/roster/permissions")->handler, &handlers::ListPermissionCatalogue);
+  EXPECT_EQ(RouteOf("GET", "/roster/organization/invites/i/link")->permission,
+            core::permission::kManagementWrite);
 }
 
 TEST(RoutesTest, WrongMethodDoesNotMatch) {

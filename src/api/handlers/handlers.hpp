@@ -12,6 +12,11 @@
 #include "core/model.hpp"
 #include "storage/store.hpp"
 
+namespace roster::api {
+class Metrics;
+struct TestControls;
+}  // namespace roster::api
+
 namespace roster::api::handlers {
 
 // Everything a handler may use. Path parameters are percent-decoded, in pattern order.
@@ -24,10 +29,17 @@ struct Context {
   json::PermissionPolicy permissions;
   const core::Clock& clock;            // the server's clock (expiry of new keys and invites)
   core::Timestamp invite_ttl_seconds;  // how long a new invite stays pending (RouterOptions)
+  // Operations (RouterOptions): GET /metrics renders `metrics` (null: 404); the /roster/test/
+  // routes use `test_controls` (null: 404, as unknown URLs).
+  const Metrics* metrics = nullptr;
+  TestControls* test_controls = nullptr;
 };
 
 // A handler returns the JSON body of its 200 response and throws core::Error for refusals.
 using Handler = std::string (*)(const Context&);
+// A handler that writes its whole response (status, content type, headers): the console's pages
+// and assets. Refusals are thrown as core::Error and rendered as JSON like any other.
+using PageHandler = Response (*)(const Context&);
 
 // users.cpp — /organization/users[/{user_id}]
 std::string ListUsers(const Context& context);
@@ -72,6 +84,34 @@ std::string DeleteInvite(const Context& context);
 // GET /roster/invites/{token} (what the acceptance page shows), POST /roster/invites/accept.
 std::string RetrievePublicInvite(const Context& context);
 std::string AcceptInvite(const Context& context);
+// invites.cpp — GET /roster/organization/invites/{invite_id}/link: the acceptance path of a pending
+// invite, for admins who may manage invites (the console's "copy link").
+std::string RetrieveInviteLink(const Context& context);
+
+// console.cpp — the web console (web/, embedded at build time), public: GET / and
+// /invite/{token} (the page), /assets/{version}/{name} (its files), /roster/permissions (the
+// permission catalogue the role editor offers).
+Response ServeConsolePage(const Context& context);
+Response ServeConsoleAsset(const Context& context);
+std::string ListPermissionCatalogue(const Context& context);
+
+// operations.cpp — Roster's operations routes, keyless: GET /healthz (the process answers),
+// GET /readyz (the store answers; 503 otherwise), GET /metrics (Prometheus text; 404 without
+// RouterOptions::metrics), and the test controls under /roster/test/ (404 without
+// RouterOptions::test_controls): reset, snapshots, clock and faults.
+std::string Healthz(const Context& context);
+std::string Readyz(const Context& context);
+// GET /v1/openapi.json, keyless: the OpenAPI document of what this server serves.
+std::string RetrieveOpenApi(const Context& context);
+Response ServeMetrics(const Context& context);
+std::string ResetState(const Context& context);
+std::string SaveSnapshot(const Context& context);
+std::string RestoreSnapshot(const Context& context);
+std::string GetTestClock(const Context& context);
+std::string SetTestClock(const Context& context);
+std::string ListFaults(const Context& context);
+std::string AddFault(const Context& context);
+std::string ClearFaults(const Context& context);
 
 // audit_logs.cpp — /v1/organization/audit_logs
 std::string ListAuditLogs(const Context& context);

@@ -2,6 +2,7 @@
 // /v1 (/roster/invites/…), which the invitee calls without a key: the token is the credential.
 #include "api/handlers/handlers.hpp"
 #include "api/json/codecs.hpp"
+#include "api/json/console_codecs.hpp"
 #include "api/json/invite_bodies.hpp"
 #include "api/json/invite_codecs.hpp"
 #include "api/list_params.hpp"
@@ -67,6 +68,24 @@ std::string RetrievePublicInvite(const Context& context) {
 std::string AcceptInvite(const Context& context) {
   const json::AcceptInviteRequest body = json::DecodeAcceptInvite(context.request);
   return json::EncodeUser(context.store.AcceptInvite(body.token, body.name));
+}
+
+std::string RetrieveInviteLink(const Context& context) {
+  const std::string& invite_id = context.params.at(0);
+  const auto invite = context.store.GetInvite(context.actor.org_id, invite_id);
+  if (!invite) throw InviteNotFound(invite_id);
+  // Only a pending invite has a link that works; the same refusals as accepting it would give.
+  switch (invite->StatusAt(context.clock.Now())) {
+    case core::InviteStatus::kPending:
+      return json::EncodeInviteLink(*invite);
+    case core::InviteStatus::kAccepted:
+      throw core::BusinessRule(std::string(core::codes::kInviteAlreadyAccepted),
+                               "Invite '" + invite_id + "' was already accepted: it has no link.");
+    case core::InviteStatus::kExpired:
+      break;
+  }
+  throw core::BusinessRule(std::string(core::codes::kInviteExpired),
+                           "Invite '" + invite_id + "' has expired: it has no link.");
 }
 
 }  // namespace roster::api::handlers

@@ -2,6 +2,7 @@
 #include "api/json/codecs.hpp"
 
 #include "api/json/json_text.hpp"
+#include "api/json/json_writer.hpp"
 
 namespace roster::api::json {
 namespace {
@@ -43,6 +44,47 @@ Json UserJson(const core::Member& member) {
       {"developer_persona", OrNull(member.developer_persona)},
       {"projects", {{"object", "list"}, {"data", std::move(projects_data)}}},
   };
+}
+
+// The streaming twin of UserJson: the same keys and values, written without a DOM.
+void WriteUser(JsonWriter& out, const core::Member& member) {
+  const core::Account& account = member.account;
+  out.StartObject();
+  out.Key("object").String("organization.user");
+  out.Key("id").String(account.id);
+  out.Key("added_at").Int(member.added_at);
+  out.Key("name").String(account.name);
+  out.Key("email").String(account.email);
+  out.Key("role").String(core::ToString(member.base_role));
+  out.Key("is_default").Bool(false);
+  out.Key("created").Int(account.created_at);
+  out.Key("user").StartObject();
+  out.Key("object").String("user");
+  out.Key("id").String(account.id);
+  out.Key("email").String(account.email);
+  out.Key("name").String(account.name);
+  out.Key("picture").OptString(account.picture);
+  out.Key("enabled").Bool(account.enabled);
+  out.Key("banned").Bool(false);
+  out.Key("banned_at").Null();
+  out.EndObject();
+  out.Key("is_service_account").Bool(false);
+  out.Key("is_scale_tier_authorized_purchaser").Null();
+  out.Key("is_scim_managed").Bool(false);
+  out.Key("api_key_last_used_at").Null();
+  out.Key("technical_level").OptString(member.technical_level);
+  out.Key("developer_persona").OptString(member.developer_persona);
+  out.Key("projects").StartObject();
+  out.Key("object").String("list");
+  out.Key("data").StartArray();
+  out.StartObject();
+  out.Key("id").String(member.default_project_id);
+  out.Key("name").String(member.default_project_name);
+  out.Key("role").String(DefaultProjectRole(member.base_role));
+  out.EndObject();
+  out.EndArray();
+  out.EndObject();
+  out.EndObject();
 }
 
 Json RoleJson(const core::Role& role) {
@@ -120,9 +162,29 @@ std::string NextCursorPage(const core::Page<T>& page, ToJson to_json, IdOf id_of
 
 }  // namespace
 
-std::string EncodeUser(const core::Member& member) { return Dump(UserJson(member)); }
+std::string EncodeUser(const core::Member& member) {
+  JsonWriter out;
+  WriteUser(out, member);
+  return out.ok() ? out.Take() : Dump(UserJson(member));
+}
 
 std::string EncodeUserPage(const core::Page<core::Member>& page) {
+  JsonWriter out(256 + page.items.size() * 640);  // a member renders to about 600 bytes
+  out.StartObject();
+  out.Key("object").String("list");
+  out.Key("data").StartArray();
+  for (const auto& member : page.items) WriteUser(out, member);
+  out.EndArray();
+  out.Key("has_more").Bool(page.has_more);
+  if (page.items.empty()) {
+    out.Key("first_id").Null();
+    out.Key("last_id").Null();
+  } else {
+    out.Key("first_id").String(page.items.front().account.id);
+    out.Key("last_id").String(page.items.back().account.id);
+  }
+  out.EndObject();
+  if (out.ok()) return out.Take();
   return ConversationPage(page, UserJson, [](const core::Member& m) { return m.account.id; });
 }
 

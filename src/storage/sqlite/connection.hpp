@@ -80,6 +80,8 @@ class Connection {
   int Changes() const;
   // True when no transaction is open.
   bool InAutocommit() const;
+  // The driver handle, for whole-database copies (sqlite3_backup_*); the caller holds the lease.
+  sqlite3* handle() const noexcept { return db_; }
 
   // Throws the core::Error for result code `rc` on this connection, with the driver's message.
   [[noreturn]] void Fail(int rc, std::string_view context,

@@ -174,7 +174,9 @@ SqliteStore::SqliteStore(const std::string& path, const core::Clock& clock, Sqli
   for (int i = 1; i < size; ++i) {
     connections.push_back(std::make_unique<Connection>(path, options.busy_timeout_ms));
   }
-  impl_ = std::make_unique<Impl>(clock, std::move(connections));
+  std::unique_ptr<Connection> writer;
+  if (!private_db) writer = std::make_unique<Connection>(path, options.busy_timeout_ms);
+  impl_ = std::make_unique<Impl>(clock, std::move(connections), std::move(writer));
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -195,7 +197,6 @@ std::vector<core::Organization> SqliteStore::ListOrganizations() {
 }
 
 core::Organization SqliteStore::CreateOrganization(std::string_view name) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   core::Organization org;
   org.id = core::NewId(core::id_prefix::kOrganization);
@@ -203,7 +204,8 @@ core::Organization SqliteStore::CreateOrganization(std::string_view name) {
   org.default_project_id = core::NewId(core::id_prefix::kProject);
   org.created_at = now;
 
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   {
     Statement stmt = db->Prepare(kInsertOrganization);
     stmt.BindText(1, org.id)
@@ -261,9 +263,9 @@ std::optional<KeyRecord> SqliteStore::FindKeyByHash(std::string_view key_hash) {
 
 core::AdminKey SqliteStore::CreateAdminKey(const std::optional<core::Actor>& actor,
                                            std::string_view org_id, const NewAdminKey& key) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   const std::optional<MemberRow> owner = SelectMember(*db, org_id, key.owner_user_id);
   if (!owner) throw UserNotFound(key.owner_user_id);
 
@@ -303,9 +305,9 @@ core::AdminKey SqliteStore::CreateAdminKey(const std::optional<core::Actor>& act
 
 core::Member SqliteStore::AddMember(const std::optional<core::Actor>& actor,
                                     std::string_view org_id, const NewMember& member) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   if (!OrganizationExists(*db, org_id)) throw OrganizationNotFound(org_id);
   const std::string user_id = EnsureAccount(*db, member, Normalize(member.email), now);
   if (IsMember(*db, org_id, user_id)) throw AlreadyMember();
@@ -321,9 +323,9 @@ core::Member SqliteStore::AddMember(const std::optional<core::Actor>& actor,
 
 std::size_t SqliteStore::AddMembersBulk(std::string_view org_id,
                                         const std::vector<NewMember>& members) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   if (!OrganizationExists(*db, org_id)) throw OrganizationNotFound(org_id);
   // One lease per statement for the whole loop: no cache lookups per row.
   Statement insert_account = db->Prepare(kInsertAccountIfNew);
@@ -404,9 +406,9 @@ core::Page<core::Member> SqliteStore::ListMembers(std::string_view org_id,
 
 core::Member SqliteStore::UpdateMember(const core::Actor& actor, std::string_view org_id,
                                        std::string_view user_id, const MemberPatch& patch) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   std::optional<MemberRow> member = SelectMember(*db, org_id, user_id);
   if (!member) throw UserNotFound(user_id);
 
@@ -451,9 +453,9 @@ core::Member SqliteStore::UpdateMember(const core::Actor& actor, std::string_vie
 
 void SqliteStore::DeleteMember(const core::Actor& actor, std::string_view org_id,
                                std::string_view user_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   std::optional<MemberRow> member = SelectMember(*db, org_id, user_id);
   if (!member) throw UserNotFound(user_id);
   if (member->member.base_role == core::BaseRole::kOwner) {

@@ -33,6 +33,23 @@ class SqliteStore final : public Store {
   // The schema version after migrations (for tests and `--print-config`).
   int SchemaVersion();
 
+  // --- whole-database copies (SQLite's online backup API; sqlite_store_backup.cpp) -------------
+
+  // An in-memory copy of the whole database (the stand-in mode's snapshots and reset).
+  class Snapshot;
+  // Copies the database into memory: a consistent state, writers wait only for the copy.
+  std::shared_ptr<const Snapshot> TakeSnapshot();
+  // Replaces the whole database with `snapshot` (in one step: readers see before or after).
+  void RestoreSnapshot(const Snapshot& snapshot);
+  // Writes a consistent copy of the live database to `path` (replaced atomically: written to
+  // `path.tmp` and renamed). Writers keep going under WAL; the copy is the state of one moment.
+  // Throws core::Error (kUnavailable when the file cannot be written).
+  void BackupTo(const std::string& path);
+  // Replaces the database with the Roster database at `path`, after checking it (SQLite file,
+  // integrity, a schema this build knows). Throws core::Error kInvalidRequest when it is not
+  // a usable Roster backup.
+  void RestoreFrom(const std::string& path);
+
   // Every storage::Store method, overridden (see store.hpp for contracts).
   std::vector<core::Organization> ListOrganizations() override;
   core::Organization CreateOrganization(std::string_view name) override;
@@ -114,6 +131,10 @@ class SqliteStore final : public Store {
                     std::string_view invite_id) override;
   std::optional<core::Invite> FindInviteByToken(std::string_view token) override;
   core::Member AcceptInvite(std::string_view token, std::string_view name) override;
+
+  // sqlite_store_export.cpp
+  void ExportAll(const ExportSink& sink) override;
+  void ImportAll(int schema_version, const std::vector<exchange::Row>& rows) override;
 
  private:
   struct Impl;

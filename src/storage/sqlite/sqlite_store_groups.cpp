@@ -110,7 +110,6 @@ std::optional<core::Group> SqliteStore::GetGroup(std::string_view org_id,
 
 core::Group SqliteStore::CreateGroup(const core::Actor& actor, std::string_view org_id,
                                      std::string_view name) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   core::Group group;
   group.id = core::NewId(core::id_prefix::kGroup);
@@ -118,7 +117,8 @@ core::Group SqliteStore::CreateGroup(const core::Actor& actor, std::string_view 
   group.name = std::string(name);
   group.created_at = now;
 
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   if (!OrganizationExists(*db, org_id)) throw OrganizationNotFound(org_id);
   {
     Statement stmt = db->Prepare(kInsertGroup);
@@ -132,9 +132,9 @@ core::Group SqliteStore::CreateGroup(const core::Actor& actor, std::string_view 
 
 core::Group SqliteStore::UpdateGroup(const core::Actor& actor, std::string_view org_id,
                                      std::string_view group_id, std::string_view name) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   core::Group group = LoadGroupOrThrow(*db, org_id, group_id);
   // A rename to the current name (or a replayed rename) changes nothing and logs nothing.
   if (group.name != name) {
@@ -152,9 +152,9 @@ core::Group SqliteStore::UpdateGroup(const core::Actor& actor, std::string_view 
 
 void SqliteStore::DeleteGroup(const core::Actor& actor, std::string_view org_id,
                               std::string_view group_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   const core::Group group = LoadGroupOrThrow(*db, org_id, group_id);
 
   std::vector<std::string> role_ids;
@@ -218,9 +218,9 @@ core::Page<core::Member> SqliteStore::ListGroupUsers(std::string_view org_id,
 void SqliteStore::AddGroupUser(const core::Actor& /*actor*/, std::string_view org_id,
                                std::string_view group_id, std::string_view user_id) {
   // No audit event: the only membership event types are tenant-scoped (NOTES N-12).
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   LoadGroupOrThrow(*db, org_id, group_id);
   if (!IsMember(*db, org_id, user_id)) throw UserNotFound(user_id);
   {
@@ -242,8 +242,8 @@ std::optional<core::Member> SqliteStore::GetGroupUser(std::string_view org_id,
 
 void SqliteStore::RemoveGroupUser(const core::Actor& /*actor*/, std::string_view org_id,
                                   std::string_view group_id, std::string_view user_id) {
-  auto db = impl_->pool.Acquire();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   LoadGroupOrThrow(*db, org_id, group_id);
   if (!IsMember(*db, org_id, user_id)) throw UserNotFound(user_id);
   {
@@ -298,9 +298,9 @@ std::optional<core::HeldRole> SqliteStore::GetGroupRole(std::string_view org_id,
 
 GroupAssignment SqliteStore::AssignGroupRole(const core::Actor& actor, std::string_view org_id,
                                              std::string_view group_id, std::string_view role_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   core::Group group = LoadGroupOrThrow(*db, org_id, group_id);
   // Any organization role, predefined ones included: a group granting Owner gives its members
   // Owner's permissions, while their base role (and the last-owner rule) stays as it is.
@@ -322,9 +322,9 @@ GroupAssignment SqliteStore::AssignGroupRole(const core::Actor& actor, std::stri
 
 void SqliteStore::UnassignGroupRole(const core::Actor& actor, std::string_view org_id,
                                     std::string_view group_id, std::string_view role_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   const core::Group group = LoadGroupOrThrow(*db, org_id, group_id);
   std::optional<RoleRow> role = SelectRole(*db, org_id, role_id);
   if (!role) throw RoleNotFound(role_id);

@@ -175,13 +175,13 @@ std::optional<core::Invite> SqliteStore::GetInvite(std::string_view org_id,
 
 core::Invite SqliteStore::CreateInvite(const core::Actor& actor, std::string_view org_id,
                                        const NewInvite& invite) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   const std::string email(Trim(invite.email));
   const std::string email_norm = Normalize(invite.email);
   const std::string id = core::NewId(core::id_prefix::kInvite);
 
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   std::optional<core::Organization> org;
   {
     Statement stmt = db->Prepare(kSelectOrganization);
@@ -237,9 +237,9 @@ core::Invite SqliteStore::CreateInvite(const core::Actor& actor, std::string_vie
 
 void SqliteStore::DeleteInvite(const core::Actor& actor, std::string_view org_id,
                                std::string_view invite_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   const std::optional<core::Invite> invite = SelectInvite(*db, org_id, invite_id);
   if (!invite) throw InviteNotFound(invite_id);
   if (invite->accepted_at) {
@@ -262,9 +262,9 @@ std::optional<core::Invite> SqliteStore::FindInviteByToken(std::string_view toke
 }
 
 core::Member SqliteStore::AcceptInvite(std::string_view token, std::string_view name) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   const std::optional<core::Invite> invite = SelectInviteByToken(*db, token);
   if (!invite) {
     throw AcceptRefused(core::codes::kInviteNotFound,

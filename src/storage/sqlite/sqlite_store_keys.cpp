@@ -107,9 +107,9 @@ std::optional<core::AdminKey> SqliteStore::GetAdminKey(std::string_view org_id,
 
 void SqliteStore::DeleteAdminKey(const core::Actor& actor, std::string_view org_id,
                                  std::string_view key_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   // A key of a removed member is already dead and not listed: deleting it is a 404 as well.
   if (!SelectLiveKey(*db, org_id, key_id)) throw KeyNotFound(key_id);
   {
@@ -121,9 +121,9 @@ void SqliteStore::DeleteAdminKey(const core::Actor& actor, std::string_view org_
 }
 
 void SqliteStore::TouchAdminKey(std::string_view key_id, core::Timestamp when) {
-  auto db = impl_->pool.Acquire();
-  Statement stmt = db->Prepare(kTouchKey);
-  stmt.BindText(1, key_id).BindInt(2, when).Run();
+  WriteTransaction txn(impl_->writes);  // on the writer: a write elsewhere would wait for its lock
+  txn.connection().Prepare(kTouchKey).BindText(1, key_id).BindInt(2, when).Run();
+  txn.Commit();
 }
 
 }  // namespace roster::storage::sqlite

@@ -156,13 +156,13 @@ std::optional<core::Role> SqliteStore::GetRole(std::string_view org_id, std::str
 
 core::Role SqliteStore::CreateRole(const core::Actor& actor, std::string_view org_id,
                                    const NewRole& role) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   const std::string id = core::NewId(core::id_prefix::kRole);
   const std::string name_norm = Normalize(role.name);
   const std::vector<std::string> permissions = SortedUnique(role.permissions);
 
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   if (!OrganizationExists(*db, org_id)) throw OrganizationNotFound(org_id);
   CheckNameFree(*db, org_id, name_norm, id);
   {
@@ -197,9 +197,9 @@ core::Role SqliteStore::CreateRole(const core::Actor& actor, std::string_view or
 
 core::Role SqliteStore::UpdateRole(const core::Actor& actor, std::string_view org_id,
                                    std::string_view role_id, const RolePatch& patch) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   core::Role role = LoadRoleOrThrow(*db, org_id, role_id);
   if (role.predefined) throw PredefinedImmutable();
 
@@ -245,9 +245,9 @@ core::Role SqliteStore::UpdateRole(const core::Actor& actor, std::string_view or
 
 void SqliteStore::DeleteRole(const core::Actor& actor, std::string_view org_id,
                              std::string_view role_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   const core::Role role = LoadRoleOrThrow(*db, org_id, role_id);
   if (role.predefined) throw PredefinedImmutable();
 
@@ -340,9 +340,9 @@ std::optional<core::HeldRole> SqliteStore::GetUserRole(std::string_view org_id,
 
 Assignment SqliteStore::AssignUserRole(const core::Actor& actor, std::string_view org_id,
                                        std::string_view user_id, std::string_view role_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   std::optional<MemberRow> member = SelectMember(*db, org_id, user_id);
   if (!member) throw UserNotFound(user_id);
   std::optional<RoleRow> role = SelectRole(*db, org_id, role_id);
@@ -360,9 +360,9 @@ Assignment SqliteStore::AssignUserRole(const core::Actor& actor, std::string_vie
 
 void SqliteStore::UnassignUserRole(const core::Actor& actor, std::string_view org_id,
                                    std::string_view user_id, std::string_view role_id) {
-  auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  Transaction txn(*db, Mode::kWrite);
+  WriteTransaction txn(impl_->writes);
+  Connection* const db = &txn.connection();
   std::optional<MemberRow> member = SelectMember(*db, org_id, user_id);
   if (!member) throw UserNotFound(user_id);
   std::optional<RoleRow> role = SelectRole(*db, org_id, role_id);

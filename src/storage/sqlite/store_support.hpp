@@ -15,16 +15,21 @@
 #include "core/model.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/connection_pool.hpp"
+#include "storage/sqlite/group_commit.hpp"
 #include "storage/sqlite/sqlite_store.hpp"
 
 namespace roster::storage::sqlite {
 
 struct SqliteStore::Impl {
-  Impl(const core::Clock& c, std::vector<std::unique_ptr<Connection>> connections)
-      : clock(c), pool(std::move(connections)) {}
+  // `writer`: the connection every write of a file database runs on (group_commit.hpp), or
+  // nullptr for a private database.
+  Impl(const core::Clock& c, std::vector<std::unique_ptr<Connection>> connections,
+       std::unique_ptr<Connection> writer)
+      : clock(c), pool(std::move(connections)), writes(pool, std::move(writer)) {}
 
   const core::Clock& clock;
-  ConnectionPool pool;
+  ConnectionPool pool;    // reads
+  GroupCommitter writes;  // every write: WriteTransaction txn(impl_->writes)
 };
 
 // --- normalization ---------------------------------------------------------------------------

@@ -59,18 +59,40 @@ function append(buf, chunk) {
   return s.length > MAX_CAPTURE ? s.slice(s.length - MAX_CAPTURE) : s;
 }
 
+// The `--db` of a new server: a file in `dir`, or with ROSTER_TEST_BACKEND=postgres a new database
+// on the test cluster (ROSTER_TEST_PG_URL, started by `make test`), created with psql. The
+// throwaway cluster is deleted after the run, so databases are not dropped one by one.
+export async function freshDatabase(dir) {
+  if (process.env.ROSTER_TEST_BACKEND !== 'postgres') return path.join(dir, 'roster.db');
+  const base = process.env.ROSTER_TEST_PG_URL;
+  if (!base) {
+    throw new Error(
+      'ROSTER_TEST_BACKEND=postgres needs ROSTER_TEST_PG_URL (run `make test`, or start ' +
+        'scripts/pg-test-cluster.sh and export the URL it prints)',
+    );
+  }
+  const name = `roster_bb_${process.pid}_${randomBytes(6).toString('hex')}`;
+  await execFileAsync('psql', [base, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `CREATE DATABASE ${name}`], {
+    timeout: CLI_TIMEOUT_MS,
+  });
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 // Starts `roster serve --listen 127.0.0.1:0 --db <fresh file>` and waits (no sleeps) for the
-// line `roster listening on http://HOST:PORT` on stdout.
-export async function startRoster() {
+// line `roster listening on http://HOST:PORT` on stdout. `serveArgs` replaces `--db <file>`
+// (e.g. the stand-in mode's `--ephemeral --seed F --test-controls`).
+export async function startRoster({ serveArgs } = {}) {
   if (!existsSync(ROSTER_BIN)) {
     throw new Error(
       `roster binary not found at ${ROSTER_BIN}: build it first (make build) or set ROSTER_BIN`,
     );
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-blackbox-'));
-  const db = path.join(dir, 'roster.db');
+  const db = await freshDatabase(dir);
   const key = randomAdminKey();
-  const args = ['serve', '--listen', '127.0.0.1:0', '--db', db];
+  const args = ['serve', '--listen', '127.0.0.1:0', ...(serveArgs ?? ['--db', db])];
   const child = spawn(ROSTER_BIN, args, {
     env: childEnv({ ROSTER_BOOTSTRAP_ADMIN_KEY: key }),
     stdio: ['ignore', 'pipe', 'pipe'],
