@@ -47,7 +47,7 @@ function parseArgs(argv) {
     ? { members: 10_000, smallOrgs: 3, smallOrgMembers: 200, customRoles: 5, spreadAssignments: 500,
         sliceSize: 4_000, rounds: 1, seconds: 2 }
     : { members: 1_000_000, smallOrgs: 100, smallOrgMembers: 1_000, customRoles: 10,
-        spreadAssignments: 50_000, sliceSize: 100_000, rounds: 3, seconds: 10 };
+        spreadAssignments: 50_000, sliceSize: 10_000, rounds: 3, seconds: 10 };
   if (opts.rounds) scale.rounds = opts.rounds;
   if (opts.seconds) scale.seconds = opts.seconds;
   return { ...opts, scale };
@@ -283,6 +283,8 @@ async function main() {
   const db = path.join(dir, 'bench.db');
   const report = { mode: opts.smoke ? 'smoke' : 'full', scale, roster: ROSTER,
                    machine: machineFacts(), endpoints: {} };
+  // Every process this run starts, stopped on the way out even when a step fails.
+  const started = [];
   try {
     // Dataset: the large organization, then the small ones.
     const big = JSON.parse(roster(db, 'orgs', 'create', '--name', 'Bench Org'));
@@ -298,6 +300,7 @@ async function main() {
     log(`${scale.smallOrgs} small organizations in ${(Date.now() - t) / 1000} s`);
 
     const server = await startRoster(db, key);
+    started.push(server.child);
     report.first_answer_ms = server.firstAnswerMs;
     log(`roster answered ${server.firstAnswerMs.toFixed(0)} ms after start at ${server.origin}`);
 
@@ -375,6 +378,7 @@ async function main() {
     const sizes = {};
     for (const [name, e] of Object.entries(endpoints)) sizes[name] = (await e.sample()).text.length;
     const nginx = await startNginx(dir, sizes);
+    started.push(nginx.child);
 
     const rounds = {};
     for (let round = 1; round <= scale.rounds; round++) {
@@ -415,6 +419,7 @@ async function main() {
       };
     }
   } finally {
+    for (const child of started) await stopProcess(child);
     rmSync(dir, { recursive: true, force: true });
   }
 

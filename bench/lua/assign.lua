@@ -10,6 +10,13 @@ local role_id = assert(os.getenv("ROSTER_BENCH_ROLE"), "ROSTER_BENCH_ROLE")
 local headers = common.headers()
 local next_index = 0
 
+-- wrk now and then drops a request it generated (seen once per run with -c1: a member whose
+-- assign was never sent), so that member's unassign one pass later is refused with 404 "does not
+-- hold role". That answer is expected and counted apart, not as a failure; any other refusal is.
+common.tolerated = function(status, body)
+  return status == 404 and string.find(body or "", "does not hold role", 1, true) ~= nil
+end
+
 request = function()
   local pass = math.floor(next_index / #ids)
   local id = ids[next_index % #ids + 1]
