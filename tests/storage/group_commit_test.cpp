@@ -85,6 +85,36 @@ TEST_F(GroupCommitTest, QueuedWritersShareOneCommit) {
   EXPECT_LT(committer.stats().batches, committer.stats().writes);
 }
 
+// Under endless load a batch still ends: at kMaxBatch members it commits although writers wait.
+TEST_F(GroupCommitTest, AFullBatchCommitsWhileWritersStillWait) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  constexpr int kQueued = GroupCommitter::kMaxBatch + 20;
+  std::atomic<bool> writing{false};
+  std::thread first([&] {
+    WriteTransaction txn(committer);
+    Insert(txn, 0);
+    writing = true;
+    while (committer.waiting() < kQueued) std::this_thread::yield();
+    txn.Commit();
+  });
+  while (!writing) std::this_thread::yield();
+  std::vector<std::thread> threads;
+  for (int i = 1; i <= kQueued; ++i) {
+    threads.emplace_back([&committer, i] {
+      WriteTransaction txn(committer);
+      Insert(txn, i);
+      txn.Commit();
+    });
+  }
+  first.join();
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(CommittedRows(), kQueued + 1);
+  // The first batch closes at kMaxBatch with writers still queued; the rest form a second one.
+  EXPECT_EQ(committer.stats().writes, static_cast<std::uint64_t>(kQueued + 1));
+  EXPECT_EQ(committer.stats().batches, 2u);
+}
+
 // A write that fails inside a batch is rolled back alone; the batch's other writes commit.
 TEST_F(GroupCommitTest, AFailingWriteIsRolledBackAlone) {
   auto pool = Pool();
