@@ -115,8 +115,8 @@ struct InviteProject {
 enum class InviteStatus { kPending, kAccepted, kExpired };
 std::string_view ToString(InviteStatus status) noexcept;  // "pending" / "accepted" / "expired"
 
-// An invitation to join an organization. `token` is the secret of the acceptance link; it is
-// shown to admins (link, console) and never logged.
+// An invitation to join an organization. The acceptance link's secret token is never stored:
+// `token_hash` is its SHA-256 (crypto::InviteTokenHash), like an admin key's hash.
 struct Invite {
   std::string id;  // `invite-…`, time-ordered
   std::string org_id;
@@ -126,7 +126,7 @@ struct Invite {
   std::optional<Timestamp> expires_at;
   std::optional<Timestamp> accepted_at;
   std::vector<InviteProject> projects;
-  std::string token;
+  std::string token_hash;
   std::optional<std::string> accepted_user_id;
 
   // accepted once accepted_at is set; expired when pending past expires_at.

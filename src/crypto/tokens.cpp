@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "crypto/keys.hpp"
+
 namespace roster::crypto {
 namespace {
 constexpr std::string_view kBase64Url =
@@ -35,5 +37,7 @@ std::string NewInviteToken() {
   if (bits > 0) token += kBase64Url[(buffer << (6 - bits)) & 0x3F];
   return token;
 }
+
+std::string InviteTokenHash(std::string_view token) { return Sha256Hex(token); }
 
 }  // namespace roster::crypto

@@ -57,7 +57,8 @@ class MeteredStore final : public Store {
     kGetInvite,
     kCreateInvite,
     kDeleteInvite,
-    kFindInviteByToken,
+    kFindInviteByTokenHash,
+    kReissueInviteToken,
     kAcceptInvite,
     kCount
   };
@@ -106,7 +107,8 @@ class MeteredStore final : public Store {
                                                                       "get_invite",
                                                                       "create_invite",
                                                                       "delete_invite",
-                                                                      "find_invite_by_token",
+                                                                      "find_invite_by_token_hash",
+                                                                      "reissue_invite_token",
                                                                       "accept_invite"};
 
   explicit MeteredStore(Store& inner) : inner_(inner) {}
@@ -137,6 +139,10 @@ class MeteredStore final : public Store {
   }
   std::optional<KeyRecord> FindKeyByHash(std::string_view key_hash) override {
     return Timed(Op::kFindKeyByHash, [&] { return inner_.FindKeyByHash(key_hash); });
+  }
+  // Not timed: one primary-key read on every authenticated request (api/auth_cache.hpp).
+  std::optional<std::int64_t> AuthGeneration(std::string_view org_id) override {
+    return inner_.AuthGeneration(org_id);
   }
   core::AdminKey CreateAdminKey(const std::optional<core::Actor>& actor, std::string_view org_id,
                                 const NewAdminKey& key) override {
@@ -206,7 +212,10 @@ class MeteredStore final : public Store {
                                                const AuditQuery& query) override {
     return Timed(Op::kListAuditEvents, [&] { return inner_.ListAuditEvents(org_id, query); });
   }
-  // Not metered: offline commands, not requests.
+  // Not metered: offline commands and the startup bootstrap, not requests.
+  CreatedOrganization CreateOrganizationWithOwner(const NewOrganization& request) override {
+    return inner_.CreateOrganizationWithOwner(request);
+  }
   void ExportAll(const ExportSink& sink) override { inner_.ExportAll(sink); }
   void ImportAll(int schema_version, const std::vector<exchange::Row>& rows) override {
     inner_.ImportAll(schema_version, rows);
@@ -296,11 +305,17 @@ class MeteredStore final : public Store {
                     std::string_view invite_id) override {
     Timed(Op::kDeleteInvite, [&] { inner_.DeleteInvite(actor, org_id, invite_id); });
   }
-  std::optional<core::Invite> FindInviteByToken(std::string_view token) override {
-    return Timed(Op::kFindInviteByToken, [&] { return inner_.FindInviteByToken(token); });
+  std::optional<core::Invite> FindInviteByTokenHash(std::string_view token_hash) override {
+    return Timed(Op::kFindInviteByTokenHash,
+                 [&] { return inner_.FindInviteByTokenHash(token_hash); });
   }
-  core::Member AcceptInvite(std::string_view token, std::string_view name) override {
-    return Timed(Op::kAcceptInvite, [&] { return inner_.AcceptInvite(token, name); });
+  core::Invite ReissueInviteToken(std::string_view org_id, std::string_view invite_id,
+                                  std::string_view token_hash) override {
+    return Timed(Op::kReissueInviteToken,
+                 [&] { return inner_.ReissueInviteToken(org_id, invite_id, token_hash); });
+  }
+  core::Member AcceptInvite(std::string_view token_hash, std::string_view name) override {
+    return Timed(Op::kAcceptInvite, [&] { return inner_.AcceptInvite(token_hash, name); });
   }
 
  private:

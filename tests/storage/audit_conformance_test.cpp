@@ -42,7 +42,7 @@ class AuditConformanceTest : public OrgStoreTest {
     NewInvite invite;
     invite.email = "carol@x.test";
     invite.expires_at = t + 1000;
-    invite.token = "tok-carol";
+    invite.token_hash = "tok-carol";
     invite_ = store_->CreateInvite(actor_, org_.id, invite);
     clock_.Set(t + 40);
     carol_ = store_->AcceptInvite("tok-carol", "Carol");

@@ -112,15 +112,15 @@ class ExportImportConformanceTest : public OrgStoreTest {
     clock_.Advance(1);
     NewInvite pending{.email = "pending@acme.test", .role = BaseRole::kOwner};
     pending.expires_at = clock_.Now() + 3600;
-    pending.token = "tok-pending";
+    pending.token_hash = "tok-pending";
     store_->CreateInvite(actor_, org_.id, pending);
     NewInvite accepted{.email = "newbie@acme.test", .role = BaseRole::kReader};
     accepted.expires_at = clock_.Now() + 3600;
-    accepted.token = "tok-accepted";
+    accepted.token_hash = "tok-accepted";
     store_->CreateInvite(actor_, org_.id, accepted);
     NewInvite revoked_invite{.email = "nope@acme.test", .role = BaseRole::kReader};
     revoked_invite.expires_at = clock_.Now() + 3600;
-    revoked_invite.token = "tok-revoked";
+    revoked_invite.token_hash = "tok-revoked";
     const core::Invite to_revoke = store_->CreateInvite(actor_, org_.id, revoked_invite);
     clock_.Advance(1);
     store_->AcceptInvite("tok-accepted", "Nina Newbie");
@@ -142,7 +142,7 @@ TEST_P(ExportImportConformanceTest, RoundTripThroughAnotherBackendIsByteForByte)
   }
   EXPECT_NE(first.find("\"deleted_at\":" + std::to_string(kOrgFixtureStart + 17)),
             std::string::npos);
-  EXPECT_NE(first.find("\"token\":\"tok-pending\""), std::string::npos);
+  EXPECT_NE(first.find("\"token_hash\":\"tok-pending\""), std::string::npos);
   EXPECT_NE(first.find("\"key_hash\":\"" + std::string(64, 'b') + "\""), std::string::npos);
 
   int schema_version = 0;
@@ -165,7 +165,7 @@ TEST_P(ExportImportConformanceTest, RoundTripThroughAnotherBackendIsByteForByte)
   const auto roles = target->ListRoles(org_.id, {.after = std::nullopt, .limit = 100});
   EXPECT_EQ(roles.items.size(), 3u);  // Owner, Reader, Managers
   EXPECT_TRUE(target->FindKeyByHash(std::string(64, 'a')));
-  EXPECT_TRUE(target->FindInviteByToken("tok-pending"));
+  EXPECT_TRUE(target->FindInviteByTokenHash("tok-pending"));
 }
 
 TEST_P(ExportImportConformanceTest, ImportIntoANonEmptyStoreIsRefusedAndWritesNothing) {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/error.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/connection_pool.hpp"
 #include "storage/store_test_support.hpp"
@@ -171,6 +172,132 @@ TEST_F(GroupCommitTest, AFailedCommitFailsTheWholeBatch) {
   Insert(next, 43);
   next.Commit();
   EXPECT_EQ(CommittedRows(), 1);
+}
+
+// When SQLite rolls the whole batch transaction back by itself (as it may after SQLITE_FULL,
+// SQLITE_IOERR or SQLITE_NOMEM), every member of the batch — also those already released into it
+// and waiting for its COMMIT — gets the error, none is acknowledged, and the next batch works.
+// SQLite's own rollback is staged with a ROLLBACK on the writer, which is what it does.
+TEST_F(GroupCommitTest, ABatchRolledBackBySqliteFailsEveryMember) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  constexpr int kQueued = 3;  // one breaks the batch; the others join it before or a new one after
+  std::atomic<bool> writing{false};
+  std::atomic<bool> first_acknowledged{false};
+  std::atomic<int> failed{0};
+  std::atomic<int> acknowledged{0};
+  std::atomic<bool> broken{false};
+  // The first write is released into the batch while the others queue, then waits for a COMMIT
+  // that one of them leads.
+  std::thread first([&] {
+    try {
+      WriteTransaction txn(committer);
+      Insert(txn, 0);
+      writing = true;
+      while (committer.waiting() < kQueued) std::this_thread::yield();
+      txn.Commit();
+      first_acknowledged = true;
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable);
+      ++failed;
+    }
+  });
+  while (!writing) std::this_thread::yield();
+  std::vector<std::thread> threads;
+  for (int i = 1; i <= kQueued; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        WriteTransaction txn(committer);
+        Insert(txn, i);
+        if (!broken.exchange(true)) {
+          // The first queued writer to run meets an error after which SQLite rolled back the
+          // whole transaction.
+          txn.connection().Execute("ROLLBACK");
+          throw core::Error(core::ErrorKind::kUnavailable, "disk I/O error (staged)");
+        }
+        txn.Commit();
+        ++acknowledged;
+      } catch (const core::Error& e) {
+        EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable);
+        ++failed;
+      }
+    });
+  }
+  first.join();
+  for (auto& thread : threads) thread.join();
+  EXPECT_FALSE(first_acknowledged.load()) << "a write of the rolled-back batch was acknowledged";
+  // Every acknowledged write is committed, and nothing else: the batch's writes are all gone.
+  EXPECT_EQ(CommittedRows(), acknowledged.load());
+  EXPECT_EQ(acknowledged.load() + failed.load(), kQueued + 1);
+  {
+    Connection reader(path_, 5000);
+    auto stmt = reader.Prepare("SELECT COUNT(*) FROM t WHERE v = 0");
+    stmt.Step();
+    EXPECT_EQ(stmt.Int(0), 0) << "the first write of the rolled-back batch is on disk";
+  }
+  // The writer serves the next batch.
+  WriteTransaction next(committer);
+  Insert(next, 100);
+  next.Commit();
+  EXPECT_EQ(CommittedRows(), acknowledged.load() + 1);
+}
+
+// A real full disk (the writer's `max_page_count` at the file's size): the write that needs a new
+// page fails with kUnavailable; whether SQLite undid that statement or the whole batch, a write
+// is acknowledged exactly when it is committed, and once space is back writes work again.
+TEST_F(GroupCommitTest, AFullDiskFailsTheWriteAndWritesResumeWhenSpaceReturns) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  {
+    WriteTransaction txn(committer);
+    txn.connection().Execute("CREATE TABLE big (b BLOB)");
+    txn.Commit();
+  }
+  committer.ExecuteOnWriter("PRAGMA max_page_count = 1");  // = the current size: no page to grow
+  std::atomic<bool> writing{false};
+  std::atomic<bool> small_acknowledged{false};
+  std::thread small([&] {
+    try {
+      WriteTransaction txn(committer);
+      Insert(txn, 1);
+      writing = true;
+      while (committer.waiting() < 1) std::this_thread::yield();
+      txn.Commit();
+      small_acknowledged = true;
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable);
+    }
+  });
+  while (!writing) std::this_thread::yield();
+  std::thread large([&] {
+    WriteTransaction txn(committer);
+    EXPECT_THROW(
+        {
+          try {
+            txn.connection().Execute("INSERT INTO big (b) VALUES (zeroblob(1000000))");
+          } catch (const core::Error& e) {
+            EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable) << e.detail();
+            EXPECT_NE(e.detail().find("full"), std::string::npos) << e.detail();
+            throw;
+          }
+        },
+        core::Error);
+  });
+  small.join();
+  large.join();
+  EXPECT_EQ(CommittedRows(), small_acknowledged.load() ? 1 : 0);
+  // Space returns: the same large write goes through.
+  committer.ExecuteOnWriter("PRAGMA max_page_count = 1073741823");
+  {
+    WriteTransaction txn(committer);
+    txn.connection().Execute("INSERT INTO big (b) VALUES (zeroblob(1000000))");
+    Insert(txn, 2);
+    txn.Commit();
+  }
+  Connection reader(path_, 5000);
+  auto check = reader.Prepare("PRAGMA integrity_check");
+  ASSERT_TRUE(check.Step());
+  EXPECT_EQ(check.Text(0), "ok");
 }
 
 // A private database (":memory:") has no separate writer: each write commits on its own.

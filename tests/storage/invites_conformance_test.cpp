@@ -25,7 +25,7 @@ class InvitesConformanceTest : public OrgStoreTest {
     invite.email = email;
     invite.role = role;
     invite.expires_at = clock_.Now() + kWeek;
-    invite.token = "tok-" + std::to_string(++tokens_) + "-" + email;
+    invite.token_hash = "tok-" + std::to_string(++tokens_) + "-" + email;
     return invite;
   }
 
@@ -58,7 +58,7 @@ TEST_P(InvitesConformanceTest, CreateInviteIsPendingForTheDefaultProjectWithEven
   EXPECT_EQ(invite.expires_at, kOrgFixtureStart + 5 + kWeek);
   EXPECT_FALSE(invite.accepted_at);
   EXPECT_FALSE(invite.accepted_user_id);
-  EXPECT_EQ(invite.token, request.token);
+  EXPECT_EQ(invite.token_hash, request.token_hash);
   EXPECT_EQ(invite.StatusAt(clock_.Now()), InviteStatus::kPending);
   // Projects omitted: the default project, with the project role an owner gets.
   ASSERT_EQ(invite.projects.size(), 1u);
@@ -68,7 +68,7 @@ TEST_P(InvitesConformanceTest, CreateInviteIsPendingForTheDefaultProjectWithEven
   const auto fetched = store_->GetInvite(org_.id, invite.id);
   ASSERT_TRUE(fetched);
   EXPECT_EQ(fetched->email, invite.email);
-  EXPECT_EQ(fetched->token, invite.token);
+  EXPECT_EQ(fetched->token_hash, invite.token_hash);
   EXPECT_EQ(fetched->projects.size(), 1u);
 
   const auto events = AllEvents(org_.id);
@@ -206,7 +206,7 @@ TEST_P(InvitesConformanceTest, ListInvitesInCreationOrderWithCursorsSurvivingRev
   EXPECT_EQ(InviteIds(store_->ListInvites(org_.id, {ids[2], 10})),
             (std::vector<std::string>{ids[3], ids[4]}));
   // Accepted invites stay listed.
-  store_->AcceptInvite(store_->GetInvite(org_.id, ids[0])->token, "I0");
+  store_->AcceptInvite(store_->GetInvite(org_.id, ids[0])->token_hash, "I0");
   EXPECT_EQ(store_->ListInvites(org_.id, {std::nullopt, 100}).items.size(), 4u);
 }
 
@@ -234,14 +234,14 @@ TEST_P(InvitesConformanceTest, DeleteInviteWritesEventOnceAndRevokesTheToken) {
   EXPECT_EQ(events.front().payload, (json{{"id", invite.id}}));
   EXPECT_EQ(events.front().effective_at, clock_.Now());
 
-  EXPECT_FALSE(store_->FindInviteByToken(invite.token));
+  EXPECT_FALSE(store_->FindInviteByTokenHash(invite.token_hash));
   const std::size_t events_after = EventCount();
   // A replay finds nothing to delete and writes nothing.
   EXPECT_TRUE(
       Refused([&] { store_->DeleteInvite(actor_, org_.id, invite.id); }, ErrorKind::kNotFound));
   EXPECT_EQ(EventCount(), events_after);
-  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token, "A"); }, ErrorKind::kInvalidRequest,
-                      "invite_not_found"));
+  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token_hash, "A"); },
+                      ErrorKind::kInvalidRequest, "invite_not_found"));
 }
 
 TEST_P(InvitesConformanceTest, DeleteInviteOfAnotherOrganizationIsNotFound) {
@@ -254,7 +254,7 @@ TEST_P(InvitesConformanceTest, DeleteInviteOfAnotherOrganizationIsNotFound) {
 
 TEST_P(InvitesConformanceTest, DeletingAnAcceptedInviteIsRefused) {
   const core::Invite invite = Send("a@x.test");
-  store_->AcceptInvite(invite.token, "Alice");
+  store_->AcceptInvite(invite.token_hash, "Alice");
   const std::size_t events_before = EventCount();
   EXPECT_TRUE(Refused([&] { store_->DeleteInvite(actor_, org_.id, invite.id); },
                       ErrorKind::kInvalidRequest, "invite_already_accepted"));
@@ -272,18 +272,50 @@ TEST_P(InvitesConformanceTest, ExpiredInviteCanBeDeleted) {
 TEST_P(InvitesConformanceTest, FindInviteByTokenInAnyOrganization) {
   const auto other = store_->CreateOrganization("Other");
   const core::Invite theirs = store_->CreateInvite(actor_, other.id, Invite("t@x.test"));
-  const auto found = store_->FindInviteByToken(theirs.token);
+  const auto found = store_->FindInviteByTokenHash(theirs.token_hash);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, theirs.id);
   EXPECT_EQ(found->org_id, other.id);
-  EXPECT_FALSE(store_->FindInviteByToken("tok-unknown"));
-  EXPECT_FALSE(store_->FindInviteByToken(""));
+  EXPECT_FALSE(store_->FindInviteByTokenHash("tok-unknown"));
+  EXPECT_FALSE(store_->FindInviteByTokenHash(""));
+}
+
+TEST_P(InvitesConformanceTest, ReissuedTokenReplacesThePreviousOneWithoutAnEvent) {
+  const core::Invite invite = Send("a@x.test");
+  const std::size_t events_before = EventCount();
+  const core::Invite reissued = store_->ReissueInviteToken(org_.id, invite.id, "tok-new");
+  EXPECT_EQ(reissued.id, invite.id);
+  EXPECT_EQ(reissued.token_hash, "tok-new");
+  EXPECT_EQ(reissued.email, invite.email);
+  EXPECT_EQ(reissued.expires_at, invite.expires_at);
+  EXPECT_EQ(EventCount(), events_before);
+  EXPECT_FALSE(store_->FindInviteByTokenHash(invite.token_hash));
+  ASSERT_TRUE(store_->FindInviteByTokenHash("tok-new"));
+  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token_hash, "Old"); },
+                      ErrorKind::kInvalidRequest, "invite_not_found"));
+  EXPECT_EQ(store_->AcceptInvite("tok-new", "New").org_id, org_.id);
+}
+
+TEST_P(InvitesConformanceTest, OnlyALivePendingInviteOfTheOrganizationGetsANewToken) {
+  const auto other = store_->CreateOrganization("Other");
+  const core::Invite theirs = store_->CreateInvite(actor_, other.id, Invite("t@x.test"));
+  const core::Invite accepted = Send("acc@x.test");
+  store_->AcceptInvite(accepted.token_hash, "Acc");
+  const core::Invite revoked = Send("rev@x.test");
+  store_->DeleteInvite(actor_, org_.id, revoked.id);
+  for (const std::string& id : {theirs.id, accepted.id, revoked.id, std::string("invite-nope")}) {
+    EXPECT_TRUE(Refused([&] { store_->ReissueInviteToken(org_.id, id, "tok-x-" + id); },
+                        ErrorKind::kNotFound))
+        << id;
+  }
+  EXPECT_EQ(store_->FindInviteByTokenHash(theirs.token_hash)->id, theirs.id);
+  EXPECT_EQ(store_->GetInvite(org_.id, accepted.id)->token_hash, accepted.token_hash);
 }
 
 TEST_P(InvitesConformanceTest, AcceptInviteCreatesTheMemberWithEvents) {
   const core::Invite invite = Send("New.Person@x.test", BaseRole::kOwner);
   clock_.Advance(60);
-  const core::Member member = store_->AcceptInvite(invite.token, "  New Person ");
+  const core::Member member = store_->AcceptInvite(invite.token_hash, "  New Person ");
 
   EXPECT_TRUE(core::IsWellFormedId(member.account.id, core::id_prefix::kUser));
   EXPECT_EQ(member.account.email, "New.Person@x.test");
@@ -325,9 +357,9 @@ TEST_P(InvitesConformanceTest, AcceptInviteCreatesTheMemberWithEvents) {
 
 TEST_P(InvitesConformanceTest, AcceptingTwiceIsRefusedWithoutNewEvents) {
   const core::Invite invite = Send("a@x.test");
-  store_->AcceptInvite(invite.token, "Alice");
+  store_->AcceptInvite(invite.token_hash, "Alice");
   const std::size_t events_before = EventCount();
-  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token, "Alice"); },
+  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token_hash, "Alice"); },
                       ErrorKind::kInvalidRequest, "invite_already_accepted"));
   EXPECT_EQ(EventCount(), events_before);
   EXPECT_EQ(store_->ListMembers(org_.id, {std::nullopt, 100, {}}).items.size(), 2u);
@@ -340,11 +372,11 @@ TEST_P(InvitesConformanceTest, ExpiredInviteCannotBeAccepted) {
   ASSERT_EQ(early.expires_at, late.expires_at);
   // Expiry is decided with the store's clock at acceptance: valid until expires_at itself.
   clock_.Set(*early.expires_at - 1);
-  EXPECT_NO_THROW(store_->AcceptInvite(early.token, "Early"));
+  EXPECT_NO_THROW(store_->AcceptInvite(early.token_hash, "Early"));
   clock_.Set(*late.expires_at);
   const std::size_t events_before = EventCount();
-  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(late.token, "Late"); }, ErrorKind::kInvalidRequest,
-                      "invite_expired"));
+  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(late.token_hash, "Late"); },
+                      ErrorKind::kInvalidRequest, "invite_expired"));
   EXPECT_EQ(EventCount(), events_before);
   EXPECT_TRUE(store_->ListMembers(org_.id, {std::nullopt, 10, {"late@x.test"}}).items.empty());
   EXPECT_FALSE(store_->GetInvite(org_.id, late.id)->accepted_at);
@@ -360,7 +392,7 @@ TEST_P(InvitesConformanceTest, ExistingAccountJoinsWithItsIdentity) {
   const core::Member elsewhere =
       store_->AddMember(std::nullopt, other.id, {"Known@x.test", "Known Person", BaseRole::kOwner});
   const core::Invite invite = Send("known@X.test");
-  const core::Member joined = store_->AcceptInvite(invite.token, "Another Name");
+  const core::Member joined = store_->AcceptInvite(invite.token_hash, "Another Name");
   EXPECT_EQ(joined.account.id, elsewhere.account.id);
   EXPECT_EQ(joined.account.name, "Known Person");
   EXPECT_EQ(joined.account.email, "Known@x.test");
@@ -372,15 +404,15 @@ TEST_P(InvitesConformanceTest, AcceptingWhenAlreadyAMemberIsRefused) {
   const core::Invite invite = Send("a@x.test");
   store_->AddMember(actor_, org_.id, {"A@x.test", "A", BaseRole::kReader});
   const std::size_t events_before = EventCount();
-  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token, "A"); }, ErrorKind::kInvalidRequest,
-                      "already_member"));
+  EXPECT_TRUE(Refused([&] { store_->AcceptInvite(invite.token_hash, "A"); },
+                      ErrorKind::kInvalidRequest, "already_member"));
   EXPECT_EQ(EventCount(), events_before);
   EXPECT_FALSE(store_->GetInvite(org_.id, invite.id)->accepted_at);
 }
 
 TEST_P(InvitesConformanceTest, AcceptWithoutNameUsesTheLocalPart) {
   const core::Invite invite = Send("jo.smith@x.test");
-  EXPECT_EQ(store_->AcceptInvite(invite.token, "   ").account.name, "jo.smith");
+  EXPECT_EQ(store_->AcceptInvite(invite.token_hash, "   ").account.name, "jo.smith");
 }
 
 TEST_P(InvitesConformanceTest, CreateInviteByAnActorWithoutAccount) {

@@ -9,6 +9,9 @@
 #include <string>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
+#include "crypto/keys.hpp"
+#include "storage/postgres/pg_errors.hpp"
 #include "storage/store_test_support.hpp"
 #include "support/pg_test_db.hpp"
 
@@ -51,7 +54,47 @@ TEST_F(PostgresStoreTest, ConnectionsClosedByTheServerAreReplacedWithoutAnError)
     }
     EXPECT_EQ(store_->ListOrganizations().size(), 1u);
   }
-  EXPECT_EQ(store_->SchemaVersion(), 2);
+  EXPECT_EQ(store_->SchemaVersion(), 4);
+}
+
+// Disk full, I/O errors and a read-only database (a standby, default_transaction_read_only) are
+// the operator's to fix and the client's to retry: 503 with retry-after, never a 500.
+TEST(PostgresErrorsTest, EnvironmentalFailuresAreUnavailable) {
+  for (const char* sqlstate : {"53100", "53200", "53300", "58030", "58P01", "25006", "08006"}) {
+    const core::Error e = postgres::MapError(sqlstate, false, "driver says no", "INSERT");
+    EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable) << sqlstate;
+    EXPECT_EQ(e.message(), postgres::kUnavailableMessage) << sqlstate;
+    EXPECT_EQ(e.message().find("driver says no"), std::string::npos);
+    EXPECT_NE(e.detail().find(sqlstate), std::string::npos);
+  }
+  // A genuine bug stays a 500.
+  EXPECT_EQ(postgres::MapError("42P01", false, "m", "c").kind(), core::ErrorKind::kInternal);
+}
+
+// Migration 4 hashes the invite tokens a version-3 database stored in clear (with PostgreSQL's
+// sha256(), which must agree with crypto::Sha256Hex): a link issued before the upgrade works.
+TEST(PostgresMigrationTest, UpgradeHashesStoredInviteTokens) {
+  if (PostgresBackends().empty()) GTEST_SKIP() << "ROSTER_TEST_PG_URL is not set";
+  const std::string url = testsupport::NewPgTestSchemaUrl();
+  const std::string token = "pre-upgrade-token-0123456789abcdefghijklmnopq";
+  core::ManualClock clock{1'700'000'000};
+  std::string org_id;
+  {
+    postgres::PostgresStore store(url, clock, {});
+    org_id = store.CreateOrganization("Acme").id;
+    NewInvite invite;
+    invite.email = "new@x.test";
+    invite.expires_at = clock.Now() + 3600;
+    invite.token_hash = "placeholder";
+    store.CreateInvite(core::Actor{org_id, "key", "", "test"}, org_id, invite);
+  }
+  testsupport::RunOnDatabase(
+      url, "ALTER TABLE invites RENAME COLUMN token_hash TO token; UPDATE invites SET token = '" +
+               token + "'; DELETE FROM schema_migrations WHERE version = 4");
+  postgres::PostgresStore store(url, clock, {});
+  EXPECT_FALSE(store.FindInviteByTokenHash(token));
+  ASSERT_TRUE(store.FindInviteByTokenHash(crypto::Sha256Hex(token)));
+  EXPECT_EQ(store.AcceptInvite(crypto::Sha256Hex(token), "New").org_id, org_id);
 }
 
 }  // namespace

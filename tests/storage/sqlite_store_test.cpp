@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/permissions.hpp"
+#include "crypto/keys.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sql.hpp"
@@ -112,6 +113,42 @@ TEST_F(SqliteStoreTest, MigrationsAreVersionedAndReopeningIsIdempotent) {
             std::vector<std::string>{"1700000000"});
   EXPECT_EQ(raw.Column("SELECT name FROM schema_migrations WHERE version = 1"),
             std::vector<std::string>{"initial_schema"});
+}
+
+// Migration 4 hashes the invite tokens a version-3 database stored in clear: a link issued
+// before the upgrade keeps working, and the token itself is no longer in the file.
+TEST_F(SqliteStoreTest, UpgradeHashesStoredInviteTokens) {
+  const std::string token = "pre-upgrade-token-0123456789abcdefghijklmnopq";
+  std::string invite_id;
+  std::string org_id;
+  {
+    SqliteStore store(path_, clock_);
+    org_id = store.CreateOrganization("Acme").id;
+    NewInvite invite;
+    invite.email = "new@x.test";
+    invite.expires_at = clock_.Now() + 3600;
+    invite.token_hash = "placeholder";
+    invite_id = store.CreateInvite(core::Actor{org_id, "key", "", "test"}, org_id, invite).id;
+  }
+  {
+    // Back to version 3: the column and its clear-text value as that version wrote them.
+    RawDb raw(path_);
+    raw.Exec("ALTER TABLE invites RENAME COLUMN token_hash TO token");
+    raw.Exec("UPDATE invites SET token = '" + token + "'");
+    raw.Exec("DELETE FROM schema_migrations WHERE version = 4");
+  }
+  {
+    SqliteStore store(path_, clock_);
+    EXPECT_EQ(store.SchemaVersion(), sqlite::Migrations().back().version);
+    EXPECT_FALSE(store.FindInviteByTokenHash(token));
+    const auto found = store.FindInviteByTokenHash(crypto::Sha256Hex(token));
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->id, invite_id);
+    EXPECT_EQ(store.AcceptInvite(crypto::Sha256Hex(token), "New").org_id, org_id);
+  }
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Column("SELECT COUNT(*) FROM invites WHERE token_hash = '" + token + "'"),
+            std::vector<std::string>{"0"});
 }
 
 TEST_F(SqliteStoreTest, ConnectionsUseWalForeignKeysAndFullSync) {

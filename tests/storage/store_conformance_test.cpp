@@ -199,6 +199,42 @@ TEST_P(StoreConformanceTest, ListOrganizationsOldestFirstAndUnknownIsMissing) {
   EXPECT_NE(roles.items[0].id, owner_role_.id);
 }
 
+// The bootstrap (`roster serve` on an empty store, `roster orgs create`): organization, owner
+// and key in one transaction, so a failure in the last step leaves nothing behind.
+TEST_P(StoreConformanceTest, CreateOrganizationWithOwnerIsAllOrNothing) {
+  NewOrganization request;
+  request.name = "Gamma";
+  request.owner = {"boss@gamma.test", "Gail Boss", BaseRole::kOwner};
+  request.key.name = "bootstrap";
+  request.key.key_hash = std::string(64, 'a');
+  request.key.redacted_value = "sk-admin...aaaa";
+  const CreatedOrganization created = store_->CreateOrganizationWithOwner(request);
+  EXPECT_EQ(created.organization.name, "Gamma");
+  EXPECT_EQ(created.owner.base_role, BaseRole::kOwner);
+  EXPECT_EQ(created.key.owner_user_id, created.owner.account.id);
+  const auto found = store_->FindKeyByHash(request.key.key_hash);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->actor.org_id, created.organization.id);
+  EXPECT_EQ(store_->ListRoles(created.organization.id, {std::nullopt, 100, core::SortOrder::kAsc})
+                .items.size(),
+            2u);
+  AuditQuery all;
+  all.limit = 100;
+  std::vector<std::string> types;
+  for (const auto& event : store_->ListAuditEvents(created.organization.id, all).items) {
+    types.push_back(event.type);
+    EXPECT_FALSE(event.actor.has_value()) << event.type;
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"api_key.created", "user.added"}));
+
+  // The same key hash again: the key insert fails last, and the organization and its owner go
+  // with it.
+  request.name = "Delta";
+  request.owner.email = "boss@delta.test";
+  EXPECT_THROW(store_->CreateOrganizationWithOwner(request), core::Error);
+  EXPECT_EQ(store_->ListOrganizations().size(), 2u);
+}
+
 // --- members ---------------------------------------------------------------------------------
 
 TEST_P(StoreConformanceTest, AddMemberCreatesAccountMembershipAndUserAddedEvent) {

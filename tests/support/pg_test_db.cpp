@@ -94,6 +94,8 @@ void RunOnTestCluster(const std::string& sql) {
   RunOnCluster(*url, {sql});
 }
 
+void RunOnDatabase(const std::string& url, const std::string& sql) { RunOnCluster(url, {sql}); }
+
 std::string NewPgTestSchemaUrl() {
   const auto url = PgTestUrl();
   if (!url) {

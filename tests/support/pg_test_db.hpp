@@ -27,4 +27,8 @@ std::string NewPgTestSchemaUrl();
 // Runs one statement (any result) on the test cluster's base URL. Throws std::runtime_error.
 void RunOnTestCluster(const std::string& sql);
 
+// Runs one or more statements on the database at `url` (e.g. a NewPgTestSchemaUrl()). Throws
+// std::runtime_error.
+void RunOnDatabase(const std::string& url, const std::string& sql);
+
 }  // namespace roster::testsupport

@@ -193,9 +193,73 @@ CREATE INDEX audit_events_resource_idx ON audit_events (org_id, resource_id);
 CREATE INDEX audit_events_actor_idx ON audit_events (org_id, actor_user_id);
 )sql";
 
+// Version 3: the authentication version of each organization (see the SQLite backend's
+// migration 3 for the reasons): a new random value, by trigger, in the transaction of every
+// change that can alter what a live key may do.
+constexpr std::string_view kCreateAuthGenerations = R"sql(
+CREATE TABLE auth_generations (
+  org_id     TEXT COLLATE "C" PRIMARY KEY REFERENCES organizations (id),
+  generation BIGINT NOT NULL
+);
+CREATE FUNCTION roster_bump_auth_generation() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  org TEXT;
+BEGIN
+  IF TG_OP = 'INSERT' THEN org := NEW.org_id; ELSE org := OLD.org_id; END IF;
+  INSERT INTO auth_generations (org_id, generation)
+    VALUES (org, floor((random() - 0.5) * 9.0e18)::BIGINT)
+    ON CONFLICT (org_id) DO UPDATE SET generation = EXCLUDED.generation;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER auth_keys_revoked AFTER UPDATE OF deleted_at, expires_at, membership_seq, key_hash, org_id ON admin_keys
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_keys_deleted AFTER DELETE ON admin_keys
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_members_changed AFTER UPDATE OF base_role, deleted_at, org_id, user_id ON memberships
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_members_deleted AFTER DELETE ON memberships
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_roles_changed AFTER UPDATE OF permissions, base_role, deleted_at, org_id ON roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_roles_deleted AFTER DELETE ON roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_user_roles_added AFTER INSERT ON user_roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_user_roles_changed AFTER UPDATE ON user_roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_user_roles_deleted AFTER DELETE ON user_roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_groups_changed AFTER UPDATE OF deleted_at, org_id ON groups
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_groups_deleted AFTER DELETE ON groups
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_group_members_added AFTER INSERT ON group_members
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_group_members_changed AFTER UPDATE ON group_members
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_group_members_deleted AFTER DELETE ON group_members
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_group_roles_added AFTER INSERT ON group_roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_group_roles_changed AFTER UPDATE ON group_roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+CREATE TRIGGER auth_group_roles_deleted AFTER DELETE ON group_roles
+  FOR EACH ROW EXECUTE FUNCTION roster_bump_auth_generation();
+)sql";
+
+// Version 4: an invite's acceptance token is stored as its SHA-256 only, like an admin key (links
+// issued before keep working: the stored tokens are hashed in place).
+constexpr std::string_view kHashInviteTokens = R"sql(
+ALTER TABLE invites RENAME COLUMN token TO token_hash;
+UPDATE invites SET token_hash = encode(sha256(convert_to(token_hash, 'UTF8')), 'hex');
+)sql";
+
 constexpr std::array kMigrations = {
     Migration{1, "initial_schema", kCreateInitialSchema},
     Migration{2, "groups_and_invites", kCreateGroupsAndInvites},
+    Migration{3, "auth_generations", kCreateAuthGenerations},
+    Migration{4, "invite_token_hashes", kHashInviteTokens},
 };
 
 }  // namespace

@@ -27,8 +27,9 @@ core::Error MapError(std::string_view sqlstate, bool connection_lost,
 
   if (sqlstate == "40001" || sqlstate == "40P01") throw RetryableError(detail);
   if (connection_lost || sqlstate.empty() || StartsWith(sqlstate, "08") ||
-      StartsWith(sqlstate, "53") || sqlstate == "57P01" || sqlstate == "57P02" ||
-      sqlstate == "57P03" || sqlstate == "55P03" || sqlstate == "57014") {
+      StartsWith(sqlstate, "53") || StartsWith(sqlstate, "58") || sqlstate == "25006" ||
+      sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" || sqlstate == "55P03" ||
+      sqlstate == "57014") {
     return Unavailable(std::move(detail));
   }
   if (sqlstate == "23505" && unique == UniqueMeaning::kRoleNameTaken) {

@@ -37,7 +37,9 @@ class RetryableError : public std::runtime_error {
 // By SQLSTATE only, never by message text:
 // - 40001 / 40P01 → RetryableError (thrown, not returned);
 // - class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now), 53xxx
-//   (insufficient resources: too many connections, disk full), 55P03 (lock not available),
+//   (insufficient resources: too many connections, disk full), class 58 (system error: I/O
+//   error, file missing), 25006 (read-only transaction: a standby or a read-only database),
+//   55P03 (lock not available),
 //   57014 (query canceled: statement timeout) and a lost connection → kUnavailable (503 with
 //   retry-after);
 // - 23505 unique_violation with `unique` kRoleNameTaken → 400 role_name_taken (param

@@ -69,8 +69,16 @@ std::optional<core::Organization> PostgresStore::GetOrganization(std::string_vie
   return Retrying([&] { return ops_->GetOrganization(org_id); });
 }
 
+CreatedOrganization PostgresStore::CreateOrganizationWithOwner(const NewOrganization& request) {
+  return Retrying([&] { return ops_->CreateOrganizationWithOwner(request); });
+}
+
 std::optional<KeyRecord> PostgresStore::FindKeyByHash(std::string_view key_hash) {
   return Retrying([&] { return ops_->FindKeyByHash(key_hash); });
+}
+
+std::optional<std::int64_t> PostgresStore::AuthGeneration(std::string_view org_id) {
+  return Retrying([&] { return ops_->AuthGeneration(org_id); });
 }
 
 core::AdminKey PostgresStore::CreateAdminKey(const std::optional<core::Actor>& actor,
@@ -262,12 +270,17 @@ void PostgresStore::DeleteInvite(const core::Actor& actor, std::string_view org_
   return Retrying([&] { return ops_->DeleteInvite(actor, org_id, invite_id); });
 }
 
-std::optional<core::Invite> PostgresStore::FindInviteByToken(std::string_view token) {
-  return Retrying([&] { return ops_->FindInviteByToken(token); });
+std::optional<core::Invite> PostgresStore::FindInviteByTokenHash(std::string_view token_hash) {
+  return Retrying([&] { return ops_->FindInviteByTokenHash(token_hash); });
 }
 
-core::Member PostgresStore::AcceptInvite(std::string_view token, std::string_view name) {
-  return Retrying([&] { return ops_->AcceptInvite(token, name); });
+core::Invite PostgresStore::ReissueInviteToken(std::string_view org_id, std::string_view invite_id,
+                                               std::string_view token_hash) {
+  return Retrying([&] { return ops_->ReissueInviteToken(org_id, invite_id, token_hash); });
+}
+
+core::Member PostgresStore::AcceptInvite(std::string_view token_hash, std::string_view name) {
+  return Retrying([&] { return ops_->AcceptInvite(token_hash, name); });
 }
 
 core::Page<core::AuditEvent> PostgresStore::ListAuditEvents(std::string_view org_id,

@@ -1,6 +1,7 @@
 // Admin-key pieces of the PostgreSQL backend used outside store_ops_keys.cpp (authentication).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +15,8 @@ namespace roster::storage::postgres {
 // non-member. Run it in the transaction that read the key, so both come from one snapshot.
 std::vector<std::string> SelectEffectivePermissions(Connection& db, std::string_view org_id,
                                                     std::string_view user_id);
+
+// The organization's authentication version (migration 3); 0 when it has no row yet.
+std::int64_t SelectAuthGeneration(Connection& db, std::string_view org_id);
 
 }  // namespace roster::storage::postgres

@@ -82,6 +82,85 @@ void InsertMembership(Connection& db, std::string_view org_id, std::string_view 
   stmt.Run();
 }
 
+// --- the bodies of the organization, member and key writes, run inside the caller's transaction
+
+core::Organization InsertOrganization(Connection& db, std::string_view name, core::Timestamp now) {
+  core::Organization org;
+  org.id = core::NewId(core::id_prefix::kOrganization);
+  org.name = std::string(name);
+  org.default_project_id = core::NewId(core::id_prefix::kProject);
+  org.created_at = now;
+  {
+    Statement stmt = db.Prepare(kInsertOrganization);
+    stmt.BindText(1, org.id)
+        .BindText(2, org.name)
+        .BindText(3, org.default_project_id)
+        .BindText(4, core::kDefaultProjectName)
+        .BindInt(5, now)
+        .Run();
+  }
+  // Owner first, then Reader: role ids are time-ordered, so they list first, in this order. Two
+  // ids of the same millisecond are ordered by a counter that wraps; redraw in that rare case.
+  const std::string owner_role_id = core::NewId(core::id_prefix::kRole);
+  std::string reader_role_id = core::NewId(core::id_prefix::kRole);
+  while (reader_role_id <= owner_role_id) reader_role_id = core::NewId(core::id_prefix::kRole);
+  InsertPredefinedRole(db, org.id, core::BaseRole::kOwner, owner_role_id, now);
+  InsertPredefinedRole(db, org.id, core::BaseRole::kReader, reader_role_id, now);
+  return org;
+}
+
+core::Member InsertMember(Connection& db, core::Timestamp now,
+                          const std::optional<core::Actor>& actor, std::string_view org_id,
+                          const NewMember& member) {
+  if (!OrganizationExists(db, org_id)) throw OrganizationNotFound(org_id);
+  const std::string user_id = EnsureAccount(db, member, Normalize(member.email), now);
+  if (IsMember(db, org_id, user_id)) throw AlreadyMember();
+  InsertMembership(db, org_id, user_id, member.base_role, now);
+  WriteAuditEvent(
+      db, now, actor, org_id, "user.added", user_id,
+      {{"id", user_id}, {"data", {{"role", std::string(BaseRoleText(member.base_role))}}}});
+  std::optional<MemberRow> added = SelectMember(db, org_id, user_id);
+  if (!added) throw InternalError("member vanished after insert");
+  return std::move(added->member);
+}
+
+core::AdminKey InsertAdminKey(Connection& db, core::Timestamp now,
+                              const std::optional<core::Actor>& actor, std::string_view org_id,
+                              const NewAdminKey& key) {
+  const std::optional<MemberRow> owner = SelectMember(db, org_id, key.owner_user_id);
+  if (!owner) throw UserNotFound(key.owner_user_id);
+
+  core::AdminKey out;
+  out.id = core::NewId(core::id_prefix::kAdminKey);
+  out.org_id = std::string(org_id);
+  out.name = key.name;
+  out.redacted_value = key.redacted_value;
+  out.created_at = now;
+  out.expires_at = key.expires_at;
+  out.owner_user_id = key.owner_user_id;
+  {
+    Statement stmt = db.Prepare(kInsertAdminKey);
+    stmt.BindText(1, out.id)
+        .BindText(2, out.org_id)
+        .BindText(3, out.owner_user_id)
+        .BindInt(4, owner->seq)
+        .BindOptText(5, out.name)
+        .BindText(6, key.key_hash)
+        .BindText(7, out.redacted_value)
+        .BindInt(8, now)
+        .BindOptInt(9, out.expires_at)
+        .Run();
+  }
+  out.owner_name = owner->member.account.name;
+  out.owner_email = owner->member.account.email;
+  out.owner_added_at = owner->member.added_at;
+  out.owner_role = owner->member.base_role;
+  // `api_key.created` is a non-tenant event type (CONTRACT §11.3); admin keys carry no scopes.
+  WriteAuditEvent(db, now, actor, org_id, "api_key.created", out.id,
+                  {{"id", out.id}, {"data", {{"scopes", nlohmann::json::array()}}}});
+  return out;
+}
+
 // --- audit log helpers ------------------------------------------------------------------------
 
 // The effective_at filters folded into one inclusive range (empty when lowest > highest).
@@ -194,29 +273,8 @@ std::vector<core::Organization> PgStoreOps::ListOrganizations() {
 core::Organization PgStoreOps::CreateOrganization(std::string_view name) {
   auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
-  core::Organization org;
-  org.id = core::NewId(core::id_prefix::kOrganization);
-  org.name = std::string(name);
-  org.default_project_id = core::NewId(core::id_prefix::kProject);
-  org.created_at = now;
-
   Transaction txn(*db, Mode::kWrite);  // a new organization: no writer of it to wait for
-  {
-    Statement stmt = db->Prepare(kInsertOrganization);
-    stmt.BindText(1, org.id)
-        .BindText(2, org.name)
-        .BindText(3, org.default_project_id)
-        .BindText(4, core::kDefaultProjectName)
-        .BindInt(5, now)
-        .Run();
-  }
-  // Owner first, then Reader: role ids are time-ordered, so they list first, in this order. Two
-  // ids of the same millisecond are ordered by a counter that wraps; redraw in that rare case.
-  const std::string owner_role_id = core::NewId(core::id_prefix::kRole);
-  std::string reader_role_id = core::NewId(core::id_prefix::kRole);
-  while (reader_role_id <= owner_role_id) reader_role_id = core::NewId(core::id_prefix::kRole);
-  InsertPredefinedRole(*db, org.id, core::BaseRole::kOwner, owner_role_id, now);
-  InsertPredefinedRole(*db, org.id, core::BaseRole::kReader, reader_role_id, now);
+  core::Organization org = InsertOrganization(*db, name, now);
   txn.Commit();
   return org;
 }
@@ -252,6 +310,7 @@ std::optional<KeyRecord> PgStoreOps::FindKeyByHash(std::string_view key_hash) {
         core::Actor{record.key.org_id, record.key.id, record.key.owner_user_id, stmt.Text(9)};
   }
   record.permissions = SelectEffectivePermissions(*db, record.key.org_id, record.key.owner_user_id);
+  record.auth_generation = SelectAuthGeneration(*db, record.key.org_id);
   txn.Commit();
   return record;
 }
@@ -261,37 +320,7 @@ core::AdminKey PgStoreOps::CreateAdminKey(const std::optional<core::Actor>& acto
   auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   Transaction txn(*db, Mode::kWrite, org_id);
-  const std::optional<MemberRow> owner = SelectMember(*db, org_id, key.owner_user_id);
-  if (!owner) throw UserNotFound(key.owner_user_id);
-
-  core::AdminKey out;
-  out.id = core::NewId(core::id_prefix::kAdminKey);
-  out.org_id = std::string(org_id);
-  out.name = key.name;
-  out.redacted_value = key.redacted_value;
-  out.created_at = now;
-  out.expires_at = key.expires_at;
-  out.owner_user_id = key.owner_user_id;
-  {
-    Statement stmt = db->Prepare(kInsertAdminKey);
-    stmt.BindText(1, out.id)
-        .BindText(2, out.org_id)
-        .BindText(3, out.owner_user_id)
-        .BindInt(4, owner->seq)
-        .BindOptText(5, out.name)
-        .BindText(6, key.key_hash)
-        .BindText(7, out.redacted_value)
-        .BindInt(8, now)
-        .BindOptInt(9, out.expires_at)
-        .Run();
-  }
-  out.owner_name = owner->member.account.name;
-  out.owner_email = owner->member.account.email;
-  out.owner_added_at = owner->member.added_at;
-  out.owner_role = owner->member.base_role;
-  // `api_key.created` is a non-tenant event type (CONTRACT §11.3); admin keys carry no scopes.
-  WriteAuditEvent(*db, now, actor, org_id, "api_key.created", out.id,
-                  {{"id", out.id}, {"data", {{"scopes", nlohmann::json::array()}}}});
+  core::AdminKey out = InsertAdminKey(*db, now, actor, org_id, key);
   txn.Commit();
   return out;
 }
@@ -303,17 +332,23 @@ core::Member PgStoreOps::AddMember(const std::optional<core::Actor>& actor, std:
   auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   Transaction txn(*db, Mode::kWrite, org_id);
-  if (!OrganizationExists(*db, org_id)) throw OrganizationNotFound(org_id);
-  const std::string user_id = EnsureAccount(*db, member, Normalize(member.email), now);
-  if (IsMember(*db, org_id, user_id)) throw AlreadyMember();
-  InsertMembership(*db, org_id, user_id, member.base_role, now);
-  WriteAuditEvent(
-      *db, now, actor, org_id, "user.added", user_id,
-      {{"id", user_id}, {"data", {{"role", std::string(BaseRoleText(member.base_role))}}}});
-  std::optional<MemberRow> added = SelectMember(*db, org_id, user_id);
-  if (!added) throw InternalError("member vanished after insert");
+  core::Member added = InsertMember(*db, now, actor, org_id, member);
   txn.Commit();
-  return std::move(added->member);
+  return added;
+}
+
+CreatedOrganization PgStoreOps::CreateOrganizationWithOwner(const NewOrganization& request) {
+  auto db = impl_->pool.Acquire();
+  const core::Timestamp now = impl_->clock.Now();
+  Transaction txn(*db, Mode::kWrite);  // a new organization: no writer of it to wait for
+  CreatedOrganization out;
+  out.organization = InsertOrganization(*db, request.name, now);
+  out.owner = InsertMember(*db, now, std::nullopt, out.organization.id, request.owner);
+  NewAdminKey key = request.key;
+  key.owner_user_id = out.owner.account.id;
+  out.key = InsertAdminKey(*db, now, std::nullopt, out.organization.id, key);
+  txn.Commit();
+  return out;
 }
 
 std::size_t PgStoreOps::AddMembersBulk(std::string_view org_id,

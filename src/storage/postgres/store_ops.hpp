@@ -31,8 +31,10 @@ class PgStoreOps final : public Store {
   std::vector<core::Organization> ListOrganizations() override;
   core::Organization CreateOrganization(std::string_view name) override;
   std::optional<core::Organization> GetOrganization(std::string_view org_id) override;
+  CreatedOrganization CreateOrganizationWithOwner(const NewOrganization& request) override;
 
   std::optional<KeyRecord> FindKeyByHash(std::string_view key_hash) override;
+  std::optional<std::int64_t> AuthGeneration(std::string_view org_id) override;
   core::AdminKey CreateAdminKey(const std::optional<core::Actor>& actor, std::string_view org_id,
                                 const NewAdminKey& key) override;
 
@@ -106,8 +108,10 @@ class PgStoreOps final : public Store {
                             const NewInvite& invite) override;
   void DeleteInvite(const core::Actor& actor, std::string_view org_id,
                     std::string_view invite_id) override;
-  std::optional<core::Invite> FindInviteByToken(std::string_view token) override;
-  core::Member AcceptInvite(std::string_view token, std::string_view name) override;
+  std::optional<core::Invite> FindInviteByTokenHash(std::string_view token_hash) override;
+  core::Invite ReissueInviteToken(std::string_view org_id, std::string_view invite_id,
+                                  std::string_view token_hash) override;
+  core::Member AcceptInvite(std::string_view token_hash, std::string_view name) override;
 
   void ExportAll(const ExportSink& sink) override;
   void ImportAll(int schema_version, const std::vector<exchange::Row>& rows) override;

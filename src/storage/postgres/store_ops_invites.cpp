@@ -77,7 +77,7 @@ core::Invite ReadInvite(const Statement& row) {
   invite.expires_at = row.OptInt(5);
   invite.accepted_at = row.OptInt(6);
   invite.projects = DecodeProjects(row.OptText(7), invite.role, row.Text(10));
-  invite.token = row.Text(8);
+  invite.token_hash = row.Text(8);
   invite.accepted_user_id = row.OptText(9);
   return invite;
 }
@@ -90,9 +90,9 @@ std::optional<core::Invite> SelectInvite(Connection& db, std::string_view org_id
   return ReadInvite(stmt);
 }
 
-std::optional<core::Invite> SelectInviteByToken(Connection& db, std::string_view token) {
-  Statement stmt = db.Prepare(kSelectInviteByToken);
-  stmt.BindText(1, token);
+std::optional<core::Invite> SelectInviteByTokenHash(Connection& db, std::string_view token_hash) {
+  Statement stmt = db.Prepare(kSelectInviteByTokenHash);
+  stmt.BindText(1, token_hash);
   if (!stmt.Step()) return std::nullopt;
   return ReadInvite(stmt);
 }
@@ -215,7 +215,7 @@ core::Invite PgStoreOps::CreateInvite(const core::Actor& actor, std::string_view
         .BindText(4, email_norm)
         .BindText(5, BaseRoleText(invite.role))
         .BindOptText(6, EncodeProjects(invite.projects))
-        .BindText(7, invite.token)
+        .BindText(7, invite.token_hash)
         .BindInt(8, now)
         .BindInt(9, invite.expires_at);
     // The inviter is an account when the actor is a key's owner; a synthetic actor has none.
@@ -256,18 +256,33 @@ void PgStoreOps::DeleteInvite(const core::Actor& actor, std::string_view org_id,
   txn.Commit();
 }
 
-std::optional<core::Invite> PgStoreOps::FindInviteByToken(std::string_view token) {
+std::optional<core::Invite> PgStoreOps::FindInviteByTokenHash(std::string_view token_hash) {
   auto db = impl_->pool.Acquire();
-  return SelectInviteByToken(*db, token);
+  return SelectInviteByTokenHash(*db, token_hash);
 }
 
-core::Member PgStoreOps::AcceptInvite(std::string_view token, std::string_view name) {
+core::Invite PgStoreOps::ReissueInviteToken(std::string_view org_id, std::string_view invite_id,
+                                            std::string_view token_hash) {
+  auto db = impl_->pool.Acquire();
+  Transaction txn(*db, Mode::kWrite, org_id);
+  {
+    Statement stmt = db->Prepare(kReissueInviteToken);
+    stmt.BindText(1, org_id).BindText(2, invite_id).BindText(3, token_hash).Run();
+    if (stmt.Changes() == 0) throw InviteNotFound(invite_id);
+  }
+  std::optional<core::Invite> invite = SelectInvite(*db, org_id, invite_id);
+  if (!invite) throw InternalError("invite vanished after its token was reissued");
+  txn.Commit();
+  return std::move(*invite);
+}
+
+core::Member PgStoreOps::AcceptInvite(std::string_view token_hash, std::string_view name) {
   auto db = impl_->pool.Acquire();
   const core::Timestamp now = impl_->clock.Now();
   // The organization is known only from the invite: no writer lock, SERIALIZABLE alone keeps
   // this consistent with concurrent writers of the organization (they may make it retry).
   Transaction txn(*db, Mode::kWrite);
-  const std::optional<core::Invite> invite = SelectInviteByToken(*db, token);
+  const std::optional<core::Invite> invite = SelectInviteByTokenHash(*db, token_hash);
   if (!invite) {
     throw AcceptRefused(core::codes::kInviteNotFound,
                         "This invite link is not valid: the invite does not exist or was revoked.");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "storage/postgres/sql.hpp"
 #include "storage/postgres/sql_keys.hpp"
 #include "storage/postgres/store_keys.hpp"
 #include "storage/postgres/store_ops.hpp"
@@ -71,6 +72,17 @@ std::vector<std::string> SelectEffectivePermissions(Connection& db, std::string_
                std::make_move_iterator(role.end()));
   }
   return SortedUnique(std::move(out));
+}
+
+std::int64_t SelectAuthGeneration(Connection& db, std::string_view org_id) {
+  Statement stmt = db.Prepare(kSelectAuthGeneration);
+  stmt.BindText(1, org_id);
+  return stmt.Step() ? stmt.Int(0) : 0;
+}
+
+std::optional<std::int64_t> PgStoreOps::AuthGeneration(std::string_view org_id) {
+  auto db = impl_->pool.Acquire();
+  return SelectAuthGeneration(*db, org_id);
 }
 
 core::Page<core::AdminKey> PgStoreOps::ListAdminKeys(std::string_view org_id,

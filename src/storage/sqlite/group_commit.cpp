@@ -58,6 +58,19 @@ void GroupCommitter::SettleBatch() noexcept {
   }
 }
 
+void GroupCommitter::ExecuteOnWriter(std::string_view sql) {
+  if (!writer_) {
+    auto lease = pool_.Acquire();
+    lease->Execute(sql);
+    return;
+  }
+  ++queued_;
+  const std::lock_guard<std::mutex> lock(mutex_);
+  --queued_;
+  FinishBatch(nullptr);  // its members wait for a COMMIT that no one else would lead now
+  writer_->Execute(sql);
+}
+
 WriteTransaction::WriteTransaction(GroupCommitter& committer) : committer_(committer) {
   GroupCommitter& c = committer_;
   if (!c.writer_) {

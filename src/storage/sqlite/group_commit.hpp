@@ -20,6 +20,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <string_view>
 
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/connection_pool.hpp"
@@ -44,6 +45,11 @@ class GroupCommitter {
   Stats stats() const noexcept { return {writes_.load(), batches_.load()}; }
   // Writers waiting for the writer connection right now.
   int waiting() const noexcept { return queued_.load(); }
+
+  // Runs `sql` on the connection writes use, between batches (an open batch is committed first):
+  // for test hooks that change the writer's limits (SqliteStore::ExecuteOnWriter). Throws
+  // core::Error.
+  void ExecuteOnWriter(std::string_view sql);
 
  private:
   friend class WriteTransaction;

@@ -7,8 +7,11 @@
 
 #include <array>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
+#include "crypto/keys.hpp"
 #include "storage/sqlite/sql.hpp"
 #include "storage/sqlite/transaction.hpp"
 
@@ -192,9 +195,113 @@ CREATE INDEX audit_events_resource_idx ON audit_events (org_id, resource_id);
 CREATE INDEX audit_events_actor_idx ON audit_events (org_id, actor_user_id);
 )sql";
 
+// Version 3: the authentication version of each organization (api/auth_cache.hpp). Every change
+// that can alter what a key may do — a key revoked, a member removed or given another base role,
+// a role's permissions changed or the role deleted, a role assigned or unassigned to a member or a
+// group, a group's members changed or the group deleted — gives the organization's row a new
+// random value, by trigger, in the transaction of the change, whichever process or node makes it.
+// Random rather than incremented: a restored snapshot brings back an older value together with
+// the state it described, and the next change must not reuse a value an earlier state had.
+// Inserts of keys, members, roles and groups change nothing a live key can do, so they fire
+// nothing (seeding a million members stays trigger-free).
+constexpr std::string_view kCreateAuthGenerations = R"sql(
+CREATE TABLE auth_generations (
+  org_id     TEXT PRIMARY KEY REFERENCES organizations (id),
+  generation BIGINT NOT NULL
+);
+CREATE TRIGGER auth_keys_revoked AFTER UPDATE OF deleted_at, expires_at, membership_seq, key_hash, org_id ON admin_keys BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_keys_deleted AFTER DELETE ON admin_keys BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_members_changed AFTER UPDATE OF base_role, deleted_at, org_id, user_id ON memberships BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_members_deleted AFTER DELETE ON memberships BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_roles_changed AFTER UPDATE OF permissions, base_role, deleted_at, org_id ON roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_roles_deleted AFTER DELETE ON roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_user_roles_added AFTER INSERT ON user_roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (NEW.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_user_roles_changed AFTER UPDATE ON user_roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_user_roles_deleted AFTER DELETE ON user_roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_groups_changed AFTER UPDATE OF deleted_at, org_id ON groups BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_groups_deleted AFTER DELETE ON groups BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_group_members_added AFTER INSERT ON group_members BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (NEW.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_group_members_changed AFTER UPDATE ON group_members BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_group_members_deleted AFTER DELETE ON group_members BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_group_roles_added AFTER INSERT ON group_roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (NEW.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_group_roles_changed AFTER UPDATE ON group_roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+CREATE TRIGGER auth_group_roles_deleted AFTER DELETE ON group_roles BEGIN
+  INSERT INTO auth_generations (org_id, generation) VALUES (OLD.org_id, random())
+  ON CONFLICT (org_id) DO UPDATE SET generation = excluded.generation;
+END;
+)sql";
+
+// Version 4: an invite's acceptance token is stored as its SHA-256 only, like an admin key. Links
+// issued before keep working: HashInviteTokens hashes the stored tokens in place.
+constexpr std::string_view kHashInviteTokens = R"sql(
+ALTER TABLE invites RENAME COLUMN token TO token_hash;
+)sql";
+
+void HashInviteTokens(Connection& connection) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  {
+    Statement select = connection.Prepare("SELECT id, token_hash FROM invites");
+    while (select.Step()) rows.emplace_back(select.Text(0), select.Text(1));
+  }
+  for (const auto& [id, token] : rows) {
+    Statement update = connection.Prepare("UPDATE invites SET token_hash = ?2 WHERE id = ?1");
+    update.BindText(1, id).BindText(2, crypto::Sha256Hex(token)).Run();
+  }
+}
+
 constexpr std::array kMigrations = {
     Migration{1, "initial_schema", kCreateInitialSchema},
     Migration{2, "groups_and_invites", kCreateGroupsAndInvites},
+    Migration{3, "auth_generations", kCreateAuthGenerations},
+    Migration{4, "invite_token_hashes", kHashInviteTokens, HashInviteTokens},
 };
 
 }  // namespace
@@ -223,6 +330,7 @@ int ApplyMigrations(Connection& connection, core::Timestamp now) {
   for (const Migration& migration : kMigrations) {
     if (migration.version <= version) continue;
     connection.Execute(migration.sql);
+    if (migration.then != nullptr) migration.then(connection);
     Statement record = connection.Prepare(kInsertSchemaMigration);
     record.BindInt(1, migration.version).BindText(2, migration.name).BindInt(3, now).Run();
     version = migration.version;

@@ -13,6 +13,8 @@ struct Migration {
   int version;            // 1, 2, 3, … without gaps; never renumbered once released
   std::string_view name;  // recorded in schema_migrations for humans
   std::string_view sql;   // one or more statements, run in the migration's transaction
+  // A data step in C++ after `sql`, in the same transaction (nullptr: none).
+  void (*then)(Connection& connection) = nullptr;
 };
 
 // Every migration, oldest first. Released entries are never edited: change the schema by

@@ -222,6 +222,10 @@ inline constexpr std::string_view kSelectKeyByHash =
     " JOIN accounts AS a ON a.id = k.owner_user_id"
     " WHERE k.key_hash = ?1 AND k.deleted_at IS NULL AND m.deleted_at IS NULL";
 
+// The organization's authentication version (migration 3); no row reads as 0. ?1 org.
+inline constexpr std::string_view kSelectAuthGeneration =
+    "SELECT generation FROM auth_generations WHERE org_id = ?1";
+
 // --- audit log -------------------------------------------------------------------------------
 
 // The project is the organization's default project (CONTRACT §11.2), read in the same statement.

@@ -50,12 +50,19 @@ class SqliteStore final : public Store {
   // a usable Roster backup.
   void RestoreFrom(const std::string& path);
 
+  // Test hook: runs `sql` on the connection every write runs on, between write batches. The
+  // storage fault tests use it to simulate a full disk (`PRAGMA max_page_count`) or a read-only
+  // database (`PRAGMA query_only`) and to lift the condition again; nothing else calls it.
+  void ExecuteOnWriter(std::string_view sql);
+
   // Every storage::Store method, overridden (see store.hpp for contracts).
   std::vector<core::Organization> ListOrganizations() override;
   core::Organization CreateOrganization(std::string_view name) override;
   std::optional<core::Organization> GetOrganization(std::string_view org_id) override;
+  CreatedOrganization CreateOrganizationWithOwner(const NewOrganization& request) override;
 
   std::optional<KeyRecord> FindKeyByHash(std::string_view key_hash) override;
+  std::optional<std::int64_t> AuthGeneration(std::string_view org_id) override;
   core::AdminKey CreateAdminKey(const std::optional<core::Actor>& actor, std::string_view org_id,
                                 const NewAdminKey& key) override;
 
@@ -129,8 +136,10 @@ class SqliteStore final : public Store {
                             const NewInvite& invite) override;
   void DeleteInvite(const core::Actor& actor, std::string_view org_id,
                     std::string_view invite_id) override;
-  std::optional<core::Invite> FindInviteByToken(std::string_view token) override;
-  core::Member AcceptInvite(std::string_view token, std::string_view name) override;
+  std::optional<core::Invite> FindInviteByTokenHash(std::string_view token_hash) override;
+  core::Invite ReissueInviteToken(std::string_view org_id, std::string_view invite_id,
+                                  std::string_view token_hash) override;
+  core::Member AcceptInvite(std::string_view token_hash, std::string_view name) override;
 
   // sqlite_store_export.cpp
   void ExportAll(const ExportSink& sink) override;
