@@ -1,12 +1,13 @@
 // Invites: invite by email with a base role, see each invite's status, copy a pending invite's
-// acceptance link (GET /roster/organization/invites/{id}/link, admin key), revoke.
+// acceptance link (POST /roster/organization/invites/{id}/link, admin key: each call issues a
+// new link and the previous one stops working), revoke.
 import { enc, roster, v1 } from './api.js';
 import { badge, busy, clear, confirmDialog, copyBox, copyText, errorSlot, field, formatTime, h, loading, notify, section, table } from './ui.js';
 
 const PAGE_SIZE = 50;
 
 async function linkOf(invite) {
-  const link = await roster('GET', `/organization/invites/${enc(invite.id)}/link`, { withKey: true });
+  const link = await roster('POST', `/organization/invites/${enc(invite.id)}/link`, { withKey: true });
   return `${location.origin}${link.path}`;
 }
 

@@ -64,8 +64,10 @@ std::string_view BearerKey(std::string_view header) noexcept {
 
 }  // namespace
 
-storage::KeyRecord Authenticate(storage::Store& store, const core::Clock& clock,
-                                const Request& request, const Route& route) {
+std::shared_ptr<const storage::KeyRecord> Authenticate(storage::Store& store,
+                                                       const core::Clock& clock,
+                                                       const Request& request, const Route& route,
+                                                       AuthCache* cache) {
   const std::string_view key = BearerKey(request.authorization);
   if (key.empty()) throw NoKey();
   if (!key.starts_with(crypto::kAdminKeyPrefix)) {
@@ -75,8 +77,14 @@ storage::KeyRecord Authenticate(storage::Store& store, const core::Clock& clock,
     if (key.starts_with("sk-")) throw MissingScope(route);
     throw IncorrectKey(key);
   }
+  // Only the hash is stored or cached; the stored hash is compared in constant time.
   const std::string hash = crypto::Sha256Hex(key);
-  std::optional<storage::KeyRecord> record = store.FindKeyByHash(hash);
+  std::shared_ptr<const storage::KeyRecord> record;
+  if (cache != nullptr) {
+    record = cache->Find(store, hash);
+  } else if (std::optional<storage::KeyRecord> found = store.FindKeyByHash(hash)) {
+    record = std::make_shared<const storage::KeyRecord>(std::move(*found));
+  }
   if (!record || !crypto::ConstantTimeEquals(record->key_hash, hash) ||
       (record->key.expires_at && *record->key.expires_at <= clock.Now())) {
     throw IncorrectKey(key);
@@ -86,7 +94,13 @@ storage::KeyRecord Authenticate(storage::Store& store, const core::Clock& clock,
     throw Unauthenticated("OpenAI-Organization header should match organization for API key.",
                           std::string(core::codes::kMismatchedOrganization));
   }
-  return std::move(*record);
+  return record;
+}
+
+std::string AdminKeyHashOf(const Request& request) {
+  const std::string_view key = BearerKey(request.authorization);
+  if (!key.starts_with(crypto::kAdminKeyPrefix)) return {};
+  return crypto::Sha256Hex(key);
 }
 
 void Authorize(const storage::KeyRecord& key, std::string_view permission) {

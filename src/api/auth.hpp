@@ -1,8 +1,10 @@
 // Admin-key authentication of a matched request (CONTRACT §2, NOTES N-18).
 #pragma once
 
+#include <memory>
 #include <string_view>
 
+#include "api/auth_cache.hpp"
 #include "api/request.hpp"
 #include "api/routes.hpp"
 #include "core/clock.hpp"
@@ -23,9 +25,16 @@ namespace roster::api {
 //   `invalid_api_key`, "Incorrect API key provided: <masked key>. …";
 // - `OpenAI-Organization` present, non-empty and not the key's organization → code
 //   `mismatched_organization`.
-// One store call (FindKeyByHash). Thread-safe.
-storage::KeyRecord Authenticate(storage::Store& store, const core::Clock& clock,
-                                const Request& request, const Route& route);
+// With a `cache`, a key seen before costs one version read (AuthCache); without, one
+// FindKeyByHash. Never null. Thread-safe.
+std::shared_ptr<const storage::KeyRecord> Authenticate(storage::Store& store,
+                                                       const core::Clock& clock,
+                                                       const Request& request, const Route& route,
+                                                       AuthCache* cache = nullptr);
+
+// The SHA-256 (lowercase hex) of the request's `Bearer sk-admin-…` key, or "" when it carries no
+// admin key.
+std::string AdminKeyHashOf(const Request& request);
 
 // Checks that the key's owner holds `permission` (their effective permissions, sorted). Throws
 // core::Error kPermissionDenied (403, code `insufficient_permissions`, param null) naming the

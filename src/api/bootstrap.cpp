@@ -27,30 +27,31 @@ std::string KeyValue(std::optional<std::string> value) {
   return std::move(*value);
 }
 
-core::AdminKey StoreKey(storage::Store& store, const std::string& org_id,
-                        const std::string& user_id, std::optional<std::string> name,
-                        const std::string& value) {
+storage::NewAdminKey KeyRecordOf(std::optional<std::string> name, const std::string& value) {
   storage::NewAdminKey key;
-  key.owner_user_id = user_id;
   key.name = std::move(name);
   key.key_hash = crypto::Sha256Hex(value);
   key.redacted_value = crypto::RedactKey(value);
-  return store.CreateAdminKey(std::nullopt, org_id, key);
+  return key;
 }
 
 }  // namespace
 
 BootstrapResult BootstrapOrganization(storage::Store& store, const BootstrapRequest& request) {
   std::string value = KeyValue(request.admin_key);
+  storage::NewOrganization organization;
+  organization.name = request.org_name;
+  organization.owner.email = request.owner_email;
+  organization.owner.name = request.owner_name;
+  organization.owner.base_role = core::BaseRole::kOwner;
+  organization.key = KeyRecordOf(request.key_name, value);
+  // One transaction: a failure leaves no organization without its owner or key behind (a
+  // `serve` that finds the store non-empty never bootstraps again).
+  storage::CreatedOrganization created = store.CreateOrganizationWithOwner(organization);
   BootstrapResult result;
-  result.organization = store.CreateOrganization(request.org_name);
-  storage::NewMember owner;
-  owner.email = request.owner_email;
-  owner.name = request.owner_name;
-  owner.base_role = core::BaseRole::kOwner;
-  result.owner = store.AddMember(std::nullopt, result.organization.id, owner);
-  result.key =
-      StoreKey(store, result.organization.id, result.owner.account.id, request.key_name, value);
+  result.organization = std::move(created.organization);
+  result.owner = std::move(created.owner);
+  result.key = std::move(created.key);
   result.admin_key_value = std::move(value);
   return result;
 }
@@ -61,7 +62,9 @@ std::pair<core::AdminKey, std::string> IssueAdminKey(storage::Store& store,
                                                      std::optional<std::string> name,
                                                      std::optional<std::string> value) {
   std::string secret = KeyValue(std::move(value));
-  core::AdminKey key = StoreKey(store, org_id, user_id, std::move(name), secret);
+  storage::NewAdminKey record = KeyRecordOf(std::move(name), secret);
+  record.owner_user_id = user_id;
+  core::AdminKey key = store.CreateAdminKey(std::nullopt, org_id, record);
   return {std::move(key), std::move(secret)};
 }
 

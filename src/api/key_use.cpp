@@ -17,6 +17,15 @@ bool KeyUseThrottle::ShouldRecord(std::string_view key_id,
   return true;
 }
 
+bool KeyUseThrottle::WouldRecord(std::string_view key_id,
+                                 std::optional<core::Timestamp> stored_last_used,
+                                 core::Timestamp now) {
+  if (stored_last_used && now - *stored_last_used < interval_) return false;
+  std::lock_guard lock(mutex_);
+  const auto it = recorded_.find(std::string(key_id));
+  return it == recorded_.end() || now - it->second >= interval_;
+}
+
 void KeyUseThrottle::Prune(core::Timestamp now) {
   if (now - last_prune_ < interval_) return;
   last_prune_ = now;

@@ -26,6 +26,9 @@ class KeyUseThrottle {
   // many concurrent callers only one is told to write. Thread-safe.
   bool ShouldRecord(std::string_view key_id, std::optional<core::Timestamp> stored_last_used,
                     core::Timestamp now);
+  // What ShouldRecord would answer now, without counting as a recording. Thread-safe.
+  bool WouldRecord(std::string_view key_id, std::optional<core::Timestamp> stored_last_used,
+                   core::Timestamp now);
 
  private:
   // Forgets recordings older than the interval: they no longer suppress anything, and keeping

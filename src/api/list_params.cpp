@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "api/input_limits.hpp"
 #include "core/error.hpp"
 
 namespace roster::api {
@@ -16,6 +17,27 @@ core::Error LimitError(std::string_view code, std::string message) {
 }
 
 }  // namespace
+
+void ValidateQuery(const Query& query) {
+  const std::size_t count = query.pairs().size();
+  if (count > limits::kMaxQueryParameters) {
+    throw core::Error(core::ErrorKind::kInvalidRequest,
+                      "Too many query parameters: " + std::to_string(count) +
+                          ". Expected at most " + std::to_string(limits::kMaxQueryParameters) + ".",
+                      std::nullopt, "too_many_parameters");
+  }
+  for (const auto& [key, value] : query.pairs()) {
+    const bool clean = [](std::string_view text) {
+      return text.find('\0') == std::string_view::npos && IsValidUtf8(text);
+    }(key) && (value.find('\0') == std::string::npos && IsValidUtf8(value));
+    if (!clean) {
+      // The key itself may be the ill-formed part: `param` must stay valid UTF-8 text.
+      const std::string param = IsValidUtf8(key) ? key : "(invalid UTF-8)";
+      throw core::InvalidValue(param, "Invalid value for query parameter '" + param +
+                                          "': expected UTF-8 text without NUL characters.");
+    }
+  }
+}
 
 int ParseLimit(const Query& query, const LimitRule& rule) {
   const std::optional<std::string> raw = query.Get("limit");

@@ -23,6 +23,11 @@ inline constexpr LimitRule kUsersLimit{1, 100, 20, false};
 // GET /organization/roles and /organization/users/{id}/roles: 0–1000, default 1000.
 inline constexpr LimitRule kRolesLimit{0, 1000, 1000, true};
 
+// The checks every query string passes before its route's handler reads it (router): at most
+// limits::kMaxQueryParameters parameters (400 `too_many_parameters`), and every key and value
+// well-formed UTF-8 without NUL (400 `invalid_value`, param the key).
+void ValidateQuery(const Query& query);
+
 // `limit` as a decimal integer within the rule. Throws 400 param `limit`: `invalid_type` when not
 // an integer, `integer_below_min_value` / `integer_above_max_value` when out of range.
 int ParseLimit(const Query& query, const LimitRule& rule);

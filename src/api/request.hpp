@@ -33,6 +33,10 @@ class Query {
 // escape (`%zz`, truncated `%4`).
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
 
+// True when `text` is well-formed UTF-8 (Unicode's table 3-7: no overlong forms, no surrogates,
+// nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view text) noexcept;
+
 struct Request {
   std::string method;  // "GET", "POST", "DELETE", …
   std::string target;  // raw request target as received, e.g. "/v1/organization/users?limit=2"
@@ -43,6 +47,9 @@ struct Request {
   std::optional<std::string> openai_organization;  // `OpenAI-Organization`, if sent
   std::string if_none_match;                       // raw `If-None-Match` ("" if absent)
   std::string body;
+  // The client's address as the transport saw it (IP text, no port); "" when unknown (in-process
+  // callers). Keys the failed-authentication throttle (api/auth_throttle.hpp).
+  std::string peer;
 
   // Splits `target` into path and query. Used by transport and by tests.
   static Request Make(std::string method, std::string target, std::string body = {},

@@ -10,6 +10,7 @@
 #include "api/auth.hpp"
 #include "api/error_response.hpp"
 #include "api/key_use.hpp"
+#include "api/list_params.hpp"
 #include "api/routes.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
@@ -77,6 +78,9 @@ struct Router::Impl {
   const core::Clock& clock;
   RouterOptions options;
   mutable KeyUseThrottle key_use{};
+  mutable AuthCache auth_cache{};
+  mutable AuthFailureThrottle auth_throttle{options.auth_throttle};
+  mutable KeyRateLimiter rate_limiter{options.rate_limit};
 
   Response Dispatch(const Request& request, Outcome& outcome) const {
     std::optional<RouteMatch> match = MatchRoute(request.method, request.path);
@@ -84,6 +88,7 @@ struct Router::Impl {
     if (!match) throw InvalidUrl(request);
     const Route& route = *match->route;
     outcome.route = &route;
+    ValidateQuery(request.query);  // input limits (api/input_limits.hpp), before any handler
     if (options.test_controls != nullptr) InjectFault(route, outcome);
     const json::PermissionPolicy policy{options.accept_unknown_permissions};
     if (route.access == Access::kPublic) {
@@ -101,14 +106,66 @@ struct Router::Impl {
       if (route.page != nullptr) return route.page(context);
       return JsonResponse(route.handler(context));
     }
-    const storage::KeyRecord key = Authenticate(store, clock, request, route);
+    const std::shared_ptr<const storage::KeyRecord> record =
+        AuthenticateThrottled(request, route, outcome);
+    const storage::KeyRecord& key = *record;
     outcome.org_id = key.actor.org_id;
     outcome.key_id = key.key.id;
+    LimitRate(key.key, outcome);
     RecordUse(key.key);
     Authorize(key, route.permission);
     return JsonResponse(route.handler(handlers::Context{store, key.actor, request, match->params,
                                                         policy, clock, options.invite_ttl_seconds,
                                                         options.metrics, options.test_controls}));
+  }
+
+  // Authenticate, refusing addresses with too many failed attempts (429 before the key is even
+  // looked at) and counting this request's failure when its key is unknown, revoked or expired.
+  std::shared_ptr<const storage::KeyRecord> AuthenticateThrottled(const Request& request,
+                                                                  const Route& route,
+                                                                  Outcome& outcome) const {
+    if (!auth_throttle.enabled()) return Authenticate(store, clock, request, route, &auth_cache);
+    if (const core::Timestamp wait = auth_throttle.BlockedFor(request.peer, clock.Now())) {
+      throw TooManyFailures(wait, outcome);
+    }
+    try {
+      return Authenticate(store, clock, request, route, &auth_cache);
+    } catch (const core::Error& error) {
+      if (error.code() == core::codes::kInvalidApiKey) {
+        if (const core::Timestamp wait = auth_throttle.RecordFailure(request.peer, clock.Now())) {
+          throw TooManyFailures(wait, outcome);
+        }
+      }
+      throw;
+    }
+  }
+
+  static core::Error TooManyFailures(core::Timestamp wait_seconds, Outcome& outcome) {
+    outcome.retry_after_ms = wait_seconds * 1000;
+    return core::Error(core::ErrorKind::kRateLimited,
+                       "Too many failed authentication attempts from your address. Retry after " +
+                           std::to_string(wait_seconds) + " seconds.",
+                       std::nullopt, std::string(core::codes::kRateLimitExceeded),
+                       "failed authentication throttle");
+  }
+
+  // The key's token bucket (off unless configured): an empty bucket answers 429 with the time
+  // until its next token.
+  void LimitRate(const core::AdminKey& key, Outcome& outcome) const {
+    if (!rate_limiter.enabled()) return;
+    const std::int64_t now_ms = options.milliseconds
+                                    ? options.milliseconds()
+                                    : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now().time_since_epoch())
+                                          .count();
+    const std::int64_t wait_ms = rate_limiter.Take(key.id, now_ms);
+    if (wait_ms == 0) return;
+    outcome.retry_after_ms = wait_ms;
+    throw core::Error(core::ErrorKind::kRateLimited,
+                      "Rate limit reached for requests with this API key. Retry after " +
+                          std::to_string(wait_ms) + " ms.",
+                      std::nullopt, std::string(core::codes::kRateLimitExceeded),
+                      "per-key rate limit");
   }
 
   // Applies the fault armed for this route, if any: a stall delays the normal answer, an error
@@ -135,7 +192,14 @@ struct Router::Impl {
   void RecordUse(const core::AdminKey& key) const noexcept {
     try {
       const core::Timestamp now = clock.Now();
-      if (key_use.ShouldRecord(key.id, key.last_used_at, now)) store.TouchAdminKey(key.id, now);
+      if (!key_use.ShouldRecord(key.id, key.last_used_at, now)) return;
+      if (!options.defer_key_use) return store.TouchAdminKey(key.id, now);
+      options.defer_key_use([&store = store, id = key.id, now]() noexcept {
+        try {
+          store.TouchAdminKey(id, now);
+        } catch (...) {
+        }
+      });
     } catch (...) {
     }
   }
@@ -237,6 +301,22 @@ Router::Router(storage::Store& store, const core::Clock& clock, RouterOptions op
     : impl_(new Impl{store, clock, std::move(options)}) {}
 
 Router::~Router() = default;
+
+bool Router::IsReadOnly(const Request& request) const noexcept {
+  if (request.method != "GET") return false;
+  try {
+    const std::string hash = AdminKeyHashOf(request);
+    if (hash.empty()) return true;  // no admin key: refused, or a keyless route
+    const std::shared_ptr<const storage::KeyRecord> key = impl_->auth_cache.Peek(hash);
+    // Not cached: its first use will be recorded (or the key is refused after one read).
+    if (!key) return false;
+    return !impl_->key_use.WouldRecord(key->key.id, key->key.last_used_at, impl_->clock.Now());
+  } catch (...) {
+    return false;
+  }
+}
+
+AuthCache::Stats Router::auth_cache_stats() const noexcept { return impl_->auth_cache.stats(); }
 
 Response Router::Handle(const Request& request) noexcept {
   const auto received = std::chrono::system_clock::now();

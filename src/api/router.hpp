@@ -2,11 +2,15 @@
 // error to the OpenAI envelope. The one place where exceptions are caught.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "api/auth_cache.hpp"
+#include "api/auth_throttle.hpp"
+#include "api/key_rate_limit.hpp"
 #include "api/metrics.hpp"
 #include "api/request.hpp"
 #include "api/request_log.hpp"
@@ -30,6 +34,16 @@ struct RouterOptions {
   Metrics* metrics = nullptr;
   // The stand-in mode's test controls; null: the /roster/test/ routes answer 404.
   TestControls* test_controls = nullptr;
+  // Repeated failed authentication from one address → 429 (api/auth_throttle.hpp).
+  AuthThrottleOptions auth_throttle{};
+  // Per-key token bucket (api/key_rate_limit.hpp); off by default.
+  RateLimitOptions rate_limit{};
+  // Monotonic milliseconds for the rate limiter; null: std::chrono::steady_clock. Tests set it.
+  std::function<std::int64_t()> milliseconds;
+  // Where the coarse `last_used_at` write (a durable store write, once a minute per key) runs;
+  // null: inline, in the request. `roster serve` hands it to a background thread when reads are
+  // answered on IO threads, which must never wait for a commit.
+  std::function<void(std::function<void()> task)> defer_key_use;
 };
 
 class Router {
@@ -42,6 +56,15 @@ class Router {
   // Handles one request. Never throws; every response carries `x-request-id` and a JSON body.
   // Thread-safe: called concurrently from worker threads.
   Response Handle(const Request& request) noexcept;
+
+  // True when handling `request` cannot wait on a write: a GET whose key is unknown to the
+  // authentication cache (a refusal) or whose use needs no recording now (`last_used_at` was
+  // written within the minute). `roster serve` answers such requests on the IO thread (the first
+  // request of a key each minute goes to the worker pool, which records the use). Thread-safe.
+  bool IsReadOnly(const Request& request) const noexcept;
+
+  // Authentication cache counters (tests, profiling).
+  AuthCache::Stats auth_cache_stats() const noexcept;
 
  private:
   struct Impl;

@@ -1,6 +1,7 @@
 // The routes table and the path matcher.
 #include "api/routes.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/permissions.hpp"
@@ -68,9 +69,10 @@ constexpr std::array kRoutes = {
     // Invite acceptance: no key, the token in the path or body is the credential.
     PublicRoute("GET", "/roster/invites/{token}", RetrievePublicInvite),
     PublicRoute("POST", "/roster/invites/accept", AcceptInvite),
-    // Roster's own admin route: a pending invite's acceptance link is a credential, so reading it
-    // needs what creating or revoking the invite needs.
-    AdminRoute("GET", "/roster/organization/invites/{invite_id}/link", RetrieveInviteLink,
+    // Roster's own admin route: a pending invite's acceptance link is a credential, so issuing
+    // it needs what creating or revoking the invite needs. A POST: each call issues a new token
+    // (only its hash is stored) and the previous link stops working.
+    AdminRoute("POST", "/roster/organization/invites/{invite_id}/link", IssueInviteLink,
                perm::kManagementWrite),
     // The web console (web/, embedded at build time) and the catalogue its role editor offers.
     PublicRoute("GET", "/roster/permissions", ListPermissionCatalogue),
@@ -110,6 +112,17 @@ bool Split(std::string_view text, std::vector<std::string_view>& out) {
   }
 }
 
+// Well-formed UTF-8 without control characters: what every id and name in a path is. Anything
+// else cannot name a resource, and would reach the store as bytes PostgreSQL refuses (invalid
+// UTF-8) or cuts short (NUL).
+bool IsPlainText(std::string_view text) noexcept {
+  const bool control = std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+  return !control && IsValidUtf8(text);
+}
+
 bool IsParameter(std::string_view segment) noexcept {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
@@ -134,7 +147,7 @@ std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view r
   segments.reserve(raw_segments.size());
   for (std::string_view raw : raw_segments) {
     auto decoded = PercentDecode(raw, /*plus_is_space=*/false);
-    if (!decoded) return std::nullopt;
+    if (!decoded || !IsPlainText(*decoded)) return std::nullopt;
     segments.push_back(std::move(*decoded));
   }
 

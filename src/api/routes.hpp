@@ -63,7 +63,8 @@ struct RouteMatch {
 // path is split on '/' first and each segment is percent-decoded afterwards, so `%2F` stays inside
 // its segment.
 // nullopt when nothing matches — including a wrong method on a known path, an empty segment
-// (trailing slash, `//`) and a malformed escape.
+// (trailing slash, `//`), a malformed escape, and a segment that decodes to bytes no id or name
+// can hold: ill-formed UTF-8 (`%FF`, overlong `%C0%AE`) or a control character (`%00`).
 std::optional<RouteMatch> MatchRoute(std::string_view method, std::string_view raw_path);
 
 }  // namespace roster::api

@@ -41,8 +41,8 @@ bool UsePostgresBackend() {
 
 ApiTest::ApiTest() : db_path_(TempDatabasePath()) {
   if (UsePostgresBackend()) {
-    store_ = std::make_unique<storage::postgres::PostgresStore>(testsupport::NewPgTestSchemaUrl(),
-                                                                clock_);
+    pg_url_ = testsupport::NewPgTestSchemaUrl();
+    store_ = std::make_unique<storage::postgres::PostgresStore>(pg_url_, clock_);
   } else {
     store_ = std::make_unique<storage::sqlite::SqliteStore>(db_path_.string(), clock_);
   }
@@ -57,6 +57,13 @@ ApiTest::~ApiTest() {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
     std::filesystem::remove(db_path_.string() + suffix, ignored);
   }
+}
+
+std::unique_ptr<storage::Store> ApiTest::OpenSecondStore() {
+  if (UsePostgresBackend()) {
+    return std::make_unique<storage::postgres::PostgresStore>(pg_url_, clock_);
+  }
+  return std::make_unique<storage::sqlite::SqliteStore>(db_path_.string(), clock_);
 }
 
 storage::sqlite::SqliteStore& ApiTest::SqliteOnlyStore() {
@@ -83,9 +90,13 @@ Reply ApiTest::Send(api::Request request) {
   reply.body = json::parse(reply.response.body, nullptr, /*allow_exceptions=*/false);
   EXPECT_FALSE(reply.body.is_discarded()) << "not JSON: " << reply.response.body;
   if (reply.response.status != 200) {
-    // Deterministic refusals must not invite the SDKs' automatic retries (CONTRACT §3.3).
+    // Deterministic refusals must not invite the SDKs' automatic retries (CONTRACT §3.3); a 429
+    // is throttling (docs/SECURITY.md), which must say when to retry.
     const int status = reply.response.status;
-    EXPECT_TRUE(status != 408 && status != 409 && status != 429) << status;
+    EXPECT_TRUE(status != 408 && status != 409) << status;
+    if (status == 429) {
+      EXPECT_TRUE(reply.response.Header("retry-after").has_value()) << reply.response.body;
+    }
   }
   return reply;
 }

@@ -73,7 +73,12 @@ class ApiTest : public ::testing::Test {
   // the run uses another backend (such suites are filtered out of the PostgreSQL run).
   storage::sqlite::SqliteStore& SqliteOnlyStore();
 
+  // A second store on the same database (SQLite file or PostgreSQL schema), as another process or
+  // node would open it: its own connections, nothing shared in memory with store_.
+  std::unique_ptr<storage::Store> OpenSecondStore();
+
   std::filesystem::path db_path_;
+  std::string pg_url_;  // the PostgreSQL schema's URL (ROSTER_TEST_BACKEND=postgres)
   core::ManualClock clock_{kStartTime};
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<api::Router> router_;

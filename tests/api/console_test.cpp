@@ -1,6 +1,6 @@
 // The web console as the router serves it: the page at / and /invite/{token}, the embedded assets
 // (types, caching, Content-Security-Policy, 304s, 404s), the permission catalogue route, and the
-// admin route that reads a pending invite's acceptance link.
+// admin route that issues a pending invite's acceptance link.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -10,6 +10,7 @@
 #include "api/api_helpers.hpp"
 #include "api/console_assets.hpp"
 #include "core/permissions.hpp"
+#include "crypto/tokens.hpp"
 
 namespace roster::apitest {
 namespace {
@@ -58,7 +59,7 @@ class ConsoleTest : public ApiTest {
   }
 
   Reply Link(const std::string& invite_id, std::optional<std::string> authorization = {}) {
-    return Call("GET", "/roster/organization/invites/" + invite_id + "/link", "", authorization);
+    return Call("POST", "/roster/organization/invites/" + invite_id + "/link", "", authorization);
   }
 };
 
@@ -217,7 +218,10 @@ TEST_F(ConsoleTest, InviteLinkNamesTheTokenThatAcceptanceTakes) {
   const std::string path = link.body["path"];
   ASSERT_TRUE(path.starts_with("/invite/")) << path;
   const std::string token = path.substr(8);
-  EXPECT_EQ(token, store_->GetInvite(OrgId(), id)->token);
+  // Only the token's hash is stored, as for admin keys.
+  const std::string stored = store_->GetInvite(OrgId(), id)->token_hash;
+  EXPECT_EQ(stored, crypto::InviteTokenHash(token));
+  EXPECT_EQ(stored.find(token), std::string::npos);
 
   // The page at that path is the console, and the token opens the invite.
   EXPECT_EQ(Fetch(path).status, 200);
@@ -230,6 +234,26 @@ TEST_F(ConsoleTest, InviteLinkNamesTheTokenThatAcceptanceTakes) {
                               json{{"token", token}, {"name", "New Person"}}.dump(), "");
   ASSERT_EQ(accepted.status(), 200) << accepted.response.body;
   ExpectError(Link(id), 400, std::nullopt, "invite_already_accepted");
+}
+
+TEST_F(ConsoleTest, IssuingALinkRevokesThePreviousOne) {
+  const std::string id = InviteId("twice@example.com");
+  const Reply first = Link(id);
+  const Reply second = Link(id);
+  ASSERT_EQ(first.status(), 200) << first.response.body;
+  ASSERT_EQ(second.status(), 200) << second.response.body;
+  const std::string old_path = first.body["path"];
+  const std::string new_path = second.body["path"];
+  ASSERT_NE(old_path, new_path);
+  const std::string old_token = old_path.substr(8);
+  const std::string new_token = new_path.substr(8);
+  ExpectError(Call("GET", "/roster/invites/" + old_token, "", ""), 404, std::nullopt, std::nullopt);
+  ExpectError(Call("POST", "/roster/invites/accept",
+                   json{{"token", old_token}, {"name", "Old Link"}}.dump(), ""),
+              400, std::nullopt, "invite_not_found");
+  EXPECT_EQ(Call("GET", "/roster/invites/" + new_token, "", "").status(), 200);
+  // The invite itself is as it was.
+  EXPECT_EQ(Get("/v1/organization/invites/" + id).body["status"], "pending");
 }
 
 TEST_F(ConsoleTest, InviteLinkRefusals) {

@@ -34,11 +34,13 @@ class InvitesTest : public ApiTest {
     return reply.body.value("id", "");
   }
 
-  // The secret of an invite's acceptance link (shown to admins by `roster invites link`).
+  // The secret of an invite's acceptance link, newly issued (as `roster invites link` and the
+  // console's "copy link" do; only its hash is stored).
   std::string TokenOf(const std::string& invite_id) {
-    const auto invite = store_->GetInvite(OrgId(), invite_id);
-    EXPECT_TRUE(invite.has_value()) << invite_id;
-    return invite ? invite->token : std::string();
+    const Reply link = Call("POST", "/roster/organization/invites/" + invite_id + "/link");
+    EXPECT_EQ(link.status(), 200) << link.response.body;
+    const std::string path = link.body.value("path", "");
+    return path.starts_with("/invite/") ? path.substr(8) : std::string();
   }
 
   // A request without any key, as the invitee's browser sends it.
@@ -83,7 +85,10 @@ TEST_F(InvitesTest, CreateReturnsPendingInviteExpiringInSevenDays) {
   EXPECT_EQ(invite["projects"],
             (json::array({{{"id", org_.organization.default_project_id}, {"role", "owner"}}})));
   EXPECT_EQ(CountEvents("invite.sent"), 1);
-  // The secret never appears in the API object.
+  // Neither the secret's hash nor a link's token appears in the API object.
+  EXPECT_EQ(reply.response.body.find(
+                store_->GetInvite(OrgId(), invite["id"].get<std::string>())->token_hash),
+            std::string::npos);
   EXPECT_EQ(reply.response.body.find(TokenOf(invite["id"])), std::string::npos);
 }
 
@@ -201,7 +206,7 @@ TEST_F(InvitesTest, RetrieveUnknownOrForeignInviteIsNotFound) {
   storage::NewInvite invite;
   invite.email = "x@other.test";
   invite.expires_at = kStartTime + kWeek;
-  invite.token = "tok-other";
+  invite.token_hash = "tok-other";
   const auto theirs = store_->CreateInvite(
       core::Actor{other.organization.id, other.key.id, other.owner.account.id, "o@other.test"},
       other.organization.id, invite);
@@ -333,10 +338,11 @@ TEST_F(InvitesTest, AcceptWithoutNameNamesTheAccountAfterTheEmail) {
 
 TEST_F(InvitesTest, AcceptRefusals) {
   const std::string expiring = InviteId("expiring@example.com");
+  const std::string expiring_token = TokenOf(expiring);
   clock_.Advance(kWeek);
-  ExpectError(Accept({{"token", TokenOf(expiring)}, {"name", "E"}}), 400, std::nullopt,
+  ExpectError(Accept({{"token", expiring_token}, {"name", "E"}}), 400, std::nullopt,
               "invite_expired");
-  EXPECT_EQ(Public("GET", "/roster/invites/" + TokenOf(expiring)).body["status"], "expired");
+  EXPECT_EQ(Public("GET", "/roster/invites/" + expiring_token).body["status"], "expired");
 
   ExpectError(Accept({{"token", "not-a-token"}}), 400, std::nullopt, "invite_not_found");
   ExpectError(Accept({{"token", ""}}), 400, std::nullopt, "invite_not_found");

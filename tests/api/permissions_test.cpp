@@ -1,5 +1,7 @@
 // Permission enforcement in process: a key acts with its owner's effective permissions. The
 // Reader checks walk the routes table, so every route added later is covered without a new test.
+#include "core/permissions.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -114,6 +116,43 @@ TEST_F(PermissionsTest, ReaderIsRefusedOnEveryWriteRoute) {
   // Nothing was deleted: the reader's key still works and the group is still there.
   EXPECT_EQ(As(reader_value_, "GET", "/v1/organization/groups/" + params.at("group_id")).status(),
             200);
+}
+
+// A member who is no Owner but holds every read permission of the catalogue through a custom role
+// (and a group holding it too) is still refused on every write route, and nothing changes.
+TEST_F(PermissionsTest, NonAdminWithEveryReadPermissionIsRefusedOnEveryWriteRoute) {
+  const auto params = RealParams();
+  std::vector<std::string> reads;
+  for (const core::PermissionInfo& permission : core::PermissionCatalogue()) {
+    if (std::string_view(permission.name).ends_with(".read")) {
+      reads.emplace_back(permission.name);
+    }
+  }
+  const core::Member auditor = AddMember("auditor@example.com", "Ada Auditor");
+  const std::string auditor_value = Issue(auditor.account.id, "auditor key");
+  const std::string role = CreateRole("Everything read", reads);
+  ASSERT_EQ(Post("/v1/organization/users/" + auditor.account.id + "/roles", json{{"role_id", role}})
+                .status(),
+            200);
+  storage::AuditQuery everything;
+  everything.limit = 1000;
+  const std::size_t events_before = store_->ListAuditEvents(OrgId(), everything).items.size();
+  const std::string users_before = Get("/v1/organization/users?limit=100").response.body;
+  const std::string roles_before = Get("/v1/organization/roles?limit=100").response.body;
+  const std::string groups_before = Get("/v1/organization/groups?limit=100").response.body;
+  int writes = 0;
+  for (const api::Route& route : api::Routes()) {
+    if (route.access != api::Access::kAdminKey || !api::IsWrite(route)) continue;
+    ++writes;
+    const std::string path = PathOf(route, params);
+    SCOPED_TRACE(std::string(route.method) + " " + path);
+    ExpectForbidden(As(auditor_value, std::string(route.method), path, "{}"), route.permission);
+  }
+  EXPECT_GE(writes, 9);
+  EXPECT_EQ(store_->ListAuditEvents(OrgId(), everything).items.size(), events_before);
+  EXPECT_EQ(Get("/v1/organization/users?limit=100").response.body, users_before);
+  EXPECT_EQ(Get("/v1/organization/roles?limit=100").response.body, roles_before);
+  EXPECT_EQ(Get("/v1/organization/groups?limit=100").response.body, groups_before);
 }
 
 TEST_F(PermissionsTest, ReaderIsAllowedOnEveryReadRoute) {

@@ -49,6 +49,7 @@ TEST(ErrorResponseTest, StatusAndTypeFollowTheKind) {
                         Case{core::ErrorKind::kPermissionDenied, 403, "invalid_request_error"},
                         Case{core::ErrorKind::kNotFound, 404, "invalid_request_error"},
                         Case{core::ErrorKind::kPayloadTooLarge, 413, "invalid_request_error"},
+                        Case{core::ErrorKind::kUriTooLong, 414, "invalid_request_error"},
                         Case{core::ErrorKind::kRateLimited, 429, "requests"},
                         Case{core::ErrorKind::kHeadersTooLarge, 431, "invalid_request_error"},
                         Case{core::ErrorKind::kInternal, 500, "server_error"},

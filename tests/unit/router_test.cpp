@@ -163,7 +163,10 @@ class ScriptedStore final : public storage::Store {
   void DeleteInvite(const core::Actor&, std::string_view, std::string_view) override {
     throw Unused();
   }
-  std::optional<core::Invite> FindInviteByToken(std::string_view) override { throw Unused(); }
+  std::optional<core::Invite> FindInviteByTokenHash(std::string_view) override { throw Unused(); }
+  core::Invite ReissueInviteToken(std::string_view, std::string_view, std::string_view) override {
+    throw Unused();
+  }
   core::Member AcceptInvite(std::string_view, std::string_view) override { throw Unused(); }
   core::Page<core::AuditEvent> ListAuditEvents(std::string_view,
                                                const storage::AuditQuery&) override {

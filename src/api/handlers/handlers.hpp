@@ -84,9 +84,10 @@ std::string DeleteInvite(const Context& context);
 // GET /roster/invites/{token} (what the acceptance page shows), POST /roster/invites/accept.
 std::string RetrievePublicInvite(const Context& context);
 std::string AcceptInvite(const Context& context);
-// invites.cpp — GET /roster/organization/invites/{invite_id}/link: the acceptance path of a pending
-// invite, for admins who may manage invites (the console's "copy link").
-std::string RetrieveInviteLink(const Context& context);
+// invites.cpp — POST /roster/organization/invites/{invite_id}/link: issues a new acceptance path
+// for a pending invite (the previous one stops working), for admins who may manage invites (the
+// console's "copy link").
+std::string IssueInviteLink(const Context& context);
 
 // console.cpp — the web console (web/, embedded at build time), public: GET / and
 // /invite/{token} (the page), /assets/{version}/{name} (its files), /roster/permissions (the

@@ -37,7 +37,8 @@ std::string CreateInvite(const Context& context) {
   invite.role = body.role;
   invite.projects = std::move(body.projects);
   invite.expires_at = context.clock.Now() + context.invite_ttl_seconds;
-  invite.token = crypto::NewInviteToken();
+  // The token of this first hash is never shown: a link is issued (with a new token) on request.
+  invite.token_hash = crypto::InviteTokenHash(crypto::NewInviteToken());
   const core::Invite created =
       context.store.CreateInvite(context.actor, context.actor.org_id, invite);
   return json::EncodeInvite(created, context.clock.Now());
@@ -57,7 +58,8 @@ std::string DeleteInvite(const Context& context) {
 }
 
 std::string RetrievePublicInvite(const Context& context) {
-  const auto invite = context.store.FindInviteByToken(context.params.at(0));
+  const auto invite =
+      context.store.FindInviteByTokenHash(crypto::InviteTokenHash(context.params.at(0)));
   // The same answer for a token that never existed and one that was revoked.
   if (!invite) throw core::NotFound("No such invite.");
   const auto org = context.store.GetOrganization(invite->org_id);
@@ -67,17 +69,25 @@ std::string RetrievePublicInvite(const Context& context) {
 
 std::string AcceptInvite(const Context& context) {
   const json::AcceptInviteRequest body = json::DecodeAcceptInvite(context.request);
-  return json::EncodeUser(context.store.AcceptInvite(body.token, body.name));
+  return json::EncodeUser(
+      context.store.AcceptInvite(crypto::InviteTokenHash(body.token), body.name));
 }
 
-std::string RetrieveInviteLink(const Context& context) {
+std::string IssueInviteLink(const Context& context) {
   const std::string& invite_id = context.params.at(0);
   const auto invite = context.store.GetInvite(context.actor.org_id, invite_id);
   if (!invite) throw InviteNotFound(invite_id);
   // Only a pending invite has a link that works; the same refusals as accepting it would give.
   switch (invite->StatusAt(context.clock.Now())) {
-    case core::InviteStatus::kPending:
-      return json::EncodeInviteLink(*invite);
+    case core::InviteStatus::kPending: {
+      // Only the hash is stored, so a link is shown once: issuing one replaces the token, and
+      // the previous link stops working.
+      const std::string token = crypto::NewInviteToken();
+      return json::EncodeInviteLink(
+          context.store.ReissueInviteToken(context.actor.org_id, invite_id,
+                                           crypto::InviteTokenHash(token)),
+          token);
+    }
     case core::InviteStatus::kAccepted:
       throw core::BusinessRule(std::string(core::codes::kInviteAlreadyAccepted),
                                "Invite '" + invite_id + "' was already accepted: it has no link.");

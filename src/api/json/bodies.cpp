@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/input_limits.hpp"
 #include "api/json/body_parser.hpp"
 #include "core/error.hpp"
 #include "core/model.hpp"
@@ -35,6 +36,10 @@ std::optional<std::string> NullableString(const Json& body, const char* field) {
   return value->get<std::string>();
 }
 
+// A stored free-text field: at most `max_chars` characters.
+std::optional<std::string> BoundedText(std::optional<std::string> text, const char* field,
+                                       std::size_t max_chars);
+
 std::string RequiredString(const Json& body, const char* field) {
   const Json* value = Find(body, field);
   if (value == nullptr) throw core::MissingParameter(field);
@@ -48,6 +53,21 @@ std::size_t CodePoints(std::string_view text) noexcept {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }));
+}
+
+std::optional<std::string> BoundedText(std::optional<std::string> text, const char* field,
+                                       std::size_t max_chars) {
+  if (!text) return text;
+  const std::size_t length = CodePoints(*text);
+  if (length > max_chars) {
+    throw core::InvalidValue(field, "Invalid '" + std::string(field) +
+                                        "': string too long. Expected a string with maximum "
+                                        "length " +
+                                        std::to_string(max_chars) +
+                                        ", but got a string with length " + std::to_string(length) +
+                                        " instead.");
+  }
+  return text;
 }
 
 std::string ValidRoleName(std::string_view raw) {
@@ -111,8 +131,10 @@ storage::MemberPatch DecodeModifyUser(const Request& request) {
     }
   }
   patch.role_id = NullableString(body, "role_id");
-  patch.technical_level = NullableString(body, "technical_level");
-  patch.developer_persona = NullableString(body, "developer_persona");
+  patch.technical_level = BoundedText(NullableString(body, "technical_level"), "technical_level",
+                                      limits::kMaxMetadataChars);
+  patch.developer_persona = BoundedText(NullableString(body, "developer_persona"),
+                                        "developer_persona", limits::kMaxMetadataChars);
   return patch;
 }
 
@@ -130,7 +152,8 @@ storage::NewRole DecodeCreateRole(const Request& request, PermissionPolicy polic
   const Json* permissions = Find(body, "permissions");
   if (permissions == nullptr) throw core::MissingParameter("permissions");
   role.permissions = ValidPermissions(*permissions, policy);
-  role.description = NullableString(body, "description");
+  role.description =
+      BoundedText(NullableString(body, "description"), "description", limits::kMaxDescriptionChars);
   return role;
 }
 
@@ -145,7 +168,8 @@ storage::RolePatch DecodeUpdateRole(const Request& request, PermissionPolicy pol
       ThrowType("permissions", "an array of strings or null", *permissions);
     patch.permissions = ValidPermissions(*permissions, policy);
   }
-  patch.description = NullableString(body, "description");
+  patch.description =
+      BoundedText(NullableString(body, "description"), "description", limits::kMaxDescriptionChars);
   return patch;
 }
 

@@ -18,7 +18,8 @@ struct PermissionPolicy {
 };
 
 // POST /organization/users/{id}: `role` ("owner"|"reader"), `role_id`, `technical_level`,
-// `developer_persona`; each string or null, null or absent = unchanged.
+// `developer_persona`; each string or null, null or absent = unchanged. The last two are stored
+// and hold at most limits::kMaxMetadataChars characters (api/input_limits.hpp).
 storage::MemberPatch DecodeModifyUser(const Request& request);
 
 // POST /organization/users/{id}/roles: `role_id` (required string). Returns the role id.
@@ -26,7 +27,7 @@ std::string DecodeAssignUserRole(const Request& request);
 
 // POST /organization/roles: `role_name` (required, non-empty after trim, ≤ 255 chars),
 // `permissions` (required array of strings, deduplicated and sorted), `description`
-// (string|null).
+// (string|null, ≤ limits::kMaxDescriptionChars characters).
 storage::NewRole DecodeCreateRole(const Request& request, PermissionPolicy policy);
 
 // POST /organization/roles/{id}: the same fields, all optional, null = unchanged.

@@ -16,7 +16,10 @@ namespace roster::api::json {
 //   application/*+json → code `unsupported_content_type`;
 // - not JSON → param and code null, "We could not parse the JSON body of your request. …";
 // - JSON but not an object → code `invalid_type`;
-// - a key repeated in the top-level object → code `duplicate_parameter`, param = the key.
+// - a key repeated in the top-level object → code `duplicate_parameter`, param = the key;
+// - nesting deeper than limits::kMaxJsonDepth → code `json_too_deep`; an array longer than
+//   limits::kMaxJsonArrayItems → code `array_too_long`; a string or key holding U+0000 → code
+//   `invalid_value` (param = the top-level field involved, api/input_limits.hpp).
 Json ParseObjectBody(const Request& request);
 
 // Throws 400 `unknown_parameter` (param = the field) for the first key of `body` not in `allowed`.

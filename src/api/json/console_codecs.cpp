@@ -17,10 +17,10 @@ std::string EncodePermissionCatalogue() {
   return Dump({{"object", "list"}, {"data", std::move(data)}});
 }
 
-std::string EncodeInviteLink(const core::Invite& invite) {
+std::string EncodeInviteLink(const core::Invite& invite, std::string_view token) {
   return Dump({{"object", "roster.invite_link"},
                {"invite_id", invite.id},
-               {"path", "/invite/" + invite.token},
+               {"path", "/invite/" + std::string(token)},
                {"expires_at", OrNull(invite.expires_at)}});
 }
 

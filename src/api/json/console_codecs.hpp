@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/model.hpp"
 
@@ -13,8 +14,9 @@ namespace roster::api::json {
 // the predefined Reader holds it (Owner holds every one).
 std::string EncodePermissionCatalogue();
 
-// GET /roster/organization/invites/{id}/link: `{object:"roster.invite_link", invite_id, path,
-// expires_at}` with `path` = "/invite/<token>", to be joined to the server's public origin.
-std::string EncodeInviteLink(const core::Invite& invite);
+// POST /roster/organization/invites/{id}/link: `{object:"roster.invite_link", invite_id, path,
+// expires_at}` with `path` = "/invite/<token>" (the newly issued `token`), to be joined to the
+// server's public origin.
+std::string EncodeInviteLink(const core::Invite& invite, std::string_view token);
 
 }  // namespace roster::api::json

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "api/input_limits.hpp"
 #include "api/json/body_parser.hpp"
 #include "core/error.hpp"
 
@@ -89,6 +90,10 @@ std::vector<core::InviteProject> ValidProjects(const Json& value) {
       }
       if (!text->is_string()) ThrowType(param, where + "." + field, "a string", *text);
       (std::string_view(field) == "id" ? project.id : project.role) = text->get<std::string>();
+    }
+    if (project.id.size() > limits::kMaxIdBytes) {
+      throw core::InvalidValue(param, "Invalid value for '" + where + ".id': longer than " +
+                                          std::to_string(limits::kMaxIdBytes) + " bytes.");
     }
     if (project.role != "member" && project.role != "owner") {
       throw core::InvalidValue(param, "Invalid value for '" + where + ".role': '" + project.role +
