@@ -117,6 +117,46 @@ int RunCli(int argc, char** argv) {
                    "Request log lines on stderr: one JSON object per line, or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
+  serve
+      ->add_option("--max-connections", serve_options.max_connections,
+                   "Client connections served at once; more are answered 503 and closed")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve
+      ->add_option("--tls-cert", serve_options.tls_cert_file,
+                   "Serve HTTPS with this PEM certificate chain (needs --tls-key)")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  serve
+      ->add_option("--tls-key", serve_options.tls_key_file,
+                   "PEM private key (unencrypted) of --tls-cert")
+      ->check(CLI::ExistingFile)
+      ->type_name("FILE");
+  serve
+      ->add_option("--auth-failure-limit", serve_options.auth_failure_limit,
+                   "Failed authentications (unknown, revoked or expired key) allowed per client "
+                   "address and window before it is answered 429; 0 = no throttle")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  serve
+      ->add_option("--auth-failure-window", serve_options.auth_failure_window,
+                   "Seconds of the failed-authentication window")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  serve
+      ->add_option("--rate-limit-rps", serve_options.rate_limit_rps,
+                   "Requests per second allowed per admin key (token bucket); 0 = no limit")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  serve
+      ->add_option("--rate-limit-burst", serve_options.rate_limit_burst,
+                   "Requests a key may send at once (bucket size); 0 = the rate")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  serve
+      ->add_option("--inline-reads", serve_options.inline_reads,
+                   "SQLite file databases: answer GET requests on the IO threads (true/false)")
+      ->capture_default_str();
   serve->add_flag("--ephemeral", serve_options.ephemeral,
                   "Stand-in mode: an in-memory store for one test run (--db is not used)");
   serve
@@ -248,8 +288,8 @@ int RunCli(int argc, char** argv) {
   CLI::App* invites = app.add_subcommand("invites", "Invite links and acceptance from the shell");
   InviteLinkOptions invite_link;
   std::string invite_link_org;
-  CLI::App* invites_link =
-      invites->add_subcommand("link", "Print the acceptance link of a pending invite");
+  CLI::App* invites_link = invites->add_subcommand(
+      "link", "Issue a new acceptance link for a pending invite (the previous one stops working)");
   invites_link->footer("Prints BASE_URL/invite/TOKEN alone on stdout; send it to the invitee.");
   invites_link->add_option("invite_id", invite_link.invite_id, "Invite id (invite-...)")
       ->required();

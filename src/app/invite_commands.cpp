@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "core/error.hpp"
+#include "crypto/tokens.hpp"
 
 namespace roster::app {
 namespace {
@@ -37,7 +38,10 @@ int InviteLink(const InviteLinkOptions& options) {
   }
   std::string base = options.base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::cout << base << "/invite/" << invite.token << std::endl;
+  // Only the token's hash is stored: the link is issued anew, and the previous one stops working.
+  const std::string token = crypto::NewInviteToken();
+  store->ReissueInviteToken(invite.org_id, invite.id, crypto::InviteTokenHash(token));
+  std::cout << base << "/invite/" << token << std::endl;
   return kExitOk;
 }
 
@@ -45,7 +49,7 @@ int AcceptInvite(const AcceptInviteOptions& options) {
   auto store = OpenStore(options.db, kCommandPoolSize);
   const core::Invite invite = FindInvite(*store, options.invite_id, options.org_id);
   try {
-    const core::Member member = store->AcceptInvite(invite.token, options.name.value_or(""));
+    const core::Member member = store->AcceptInvite(invite.token_hash, options.name.value_or(""));
     std::cerr << invite.email << " joined organization " << member.org_id << " as "
               << core::ToString(member.base_role) << ".\n";
     std::cout << member.account.id << std::endl;

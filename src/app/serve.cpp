@@ -4,7 +4,11 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -19,6 +23,7 @@
 #include "app/version.hpp"
 #include "core/error.hpp"
 #include "storage/metered_store.hpp"
+#include "storage/postgres/postgres_store.hpp"
 #include "transport/listen_address.hpp"
 #include "transport/server.hpp"
 
@@ -53,6 +58,22 @@ void BootstrapEmptyStore(storage::Store& store) {
   std::cout << std::flush;
 }
 
+// Each connection is a file descriptor: the soft limit (often 1024) is raised towards the hard
+// one so max_connections can be reached; a warning says when it cannot.
+void RaiseOpenFileLimit(int max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  // Room for the database, the listener and connections being refused.
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + 256;
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = std::min(wanted, limit.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &limit);
+  if (limit.rlim_cur < wanted) {
+    std::cerr << "roster: warning: the open-file limit (" << limit.rlim_cur
+              << ") is below --max-connections + 256; raise `ulimit -n`\n";
+  }
+}
+
 }  // namespace
 
 int Serve(const ServeOptions& options) {
@@ -74,6 +95,21 @@ int Serve(const ServeOptions& options) {
     throw CommandError("--test-controls needs --ephemeral (they can wipe the whole state)",
                        kExitUsage);
   }
+  transport::ServerOptions server_options;
+  server_options.host = listen->host;
+  server_options.port = listen->port;
+  server_options.io_threads = options.io_threads;
+  server_options.worker_threads = options.workers;
+  server_options.max_connections = static_cast<std::size_t>(options.max_connections);
+  server_options.tls_cert_file = options.tls_cert_file;
+  server_options.tls_key_file = options.tls_key_file;
+  // Bad TLS files fail the start before the store is touched (and before a bootstrap key is
+  // printed for a server that then would not run).
+  if (server_options.tls_cert_file.empty() != server_options.tls_key_file.empty()) {
+    throw CommandError("--tls-cert and --tls-key go together", kExitUsage);
+  }
+  transport::CheckTls(server_options);
+  RaiseOpenFileLimit(options.max_connections);
   const core::Timestamp invite_ttl_seconds = core::Timestamp{options.invite_ttl_days} * 24 * 3600;
   // Stand-in mode (--ephemeral): an in-memory store on a clock the test controls can set.
   core::SettableClock stand_in_clock;
@@ -122,19 +158,44 @@ int Serve(const ServeOptions& options) {
   router_options.log = MakeRequestLogger(options.log_level, options.log_format);
   router_options.metrics = &metrics;
   router_options.test_controls = test_controls.get();
+  router_options.auth_throttle.max_failures = options.auth_failure_limit;
+  router_options.auth_throttle.window_seconds = options.auth_failure_window;
+  router_options.rate_limit.rate = options.rate_limit_rps;
+  router_options.rate_limit.burst = options.rate_limit_burst;
+  // Reads answered on IO threads (issue 5): only where a read cannot wait — a SQLite file in WAL
+  // mode, with its own read connections, and only GETs that write nothing (Router::IsReadOnly:
+  // the first use of a key each minute records `last_used_at` and goes to the worker pool). The
+  // in-memory store has one connection shared with writes, and PostgreSQL reads are network round
+  // trips: those stay on the pool.
+  const bool inline_reads =
+      options.inline_reads && !options.ephemeral && !storage::postgres::IsPostgresUrl(options.db);
+  // Should a use become due between that check and the handling (a minute boundary), its write
+  // is left to this thread rather than to the IO thread.
+  boost::asio::thread_pool key_use_writer(1);
+  const transport::Server* running = nullptr;
+  if (inline_reads) {
+    router_options.defer_key_use = [&key_use_writer, &running](std::function<void()> task) {
+      if (running != nullptr && running->OnIoThread()) {
+        boost::asio::post(key_use_writer, std::move(task));
+      } else {
+        task();
+      }
+    };
+  }
   api::Router router(store, clock, router_options);
+  if (inline_reads) {
+    server_options.answer_inline = [&router](const api::Request& request) {
+      return router.IsReadOnly(request);
+    };
+  }
 
-  transport::ServerOptions server_options;
-  server_options.host = listen->host;
-  server_options.port = listen->port;
-  server_options.io_threads = options.io_threads;
-  server_options.worker_threads = options.workers;
   transport::Server server(
       server_options, [&router](const api::Request& request) { return router.Handle(request); });
   metrics.SetOpenConnections([&server] { return server.OpenConnections(); });
+  running = &server;
   server.Start();
   // Tests and scripts wait for this line on a pipe: it must be flushed now, not at exit.
-  std::cout << "roster listening on http://"
+  std::cout << "roster listening on " << (server.tls() ? "https://" : "http://")
             << transport::FormatHostPort(listen->host, server.port()) << std::endl;
   if (options.ephemeral) {
     // The stand-in mode's start-up cost (store, migrations, fixture, listener), for test suites
@@ -149,12 +210,14 @@ int Serve(const ServeOptions& options) {
   std::thread signal_waiter([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
+    // Stop first: once this line is out, new connections are refused (tests rely on it).
+    server.Stop();
     std::cout << "roster: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
               << " received, finishing requests in flight" << std::endl;
-    server.Stop();
   });
   server.Wait();
   signal_waiter.join();
+  key_use_writer.join();  // the last deferred `last_used_at` writes
   std::cout << "roster stopped" << std::endl;
   return kExitOk;
 }

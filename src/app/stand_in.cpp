@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "crypto/keys.hpp"
+#include "crypto/tokens.hpp"
 
 namespace roster::app {
 
@@ -230,7 +231,7 @@ void LoadOrganization(storage::Store& store, const json& org, const Where& where
     invite.email = Text(invites[i], at, "email");
     invite.role = BaseRoleOf(invites[i], at, "role");
     invite.expires_at = OptTime(invites[i], at, "expires_at").value_or(now + invite_ttl_seconds);
-    invite.token = Text(invites[i], at, "token");
+    invite.token_hash = crypto::InviteTokenHash(Text(invites[i], at, "token"));
     const auto id = FixedId(invites[i], at, core::id_prefix::kInvite);
     WithId(id, core::id_prefix::kInvite,
            [&] { return store.CreateInvite(*actor, organization.id, invite); });

@@ -26,6 +26,8 @@ int StatusOf(ErrorKind kind) noexcept {
       return 404;
     case ErrorKind::kPayloadTooLarge:
       return 413;
+    case ErrorKind::kUriTooLong:
+      return 414;
     case ErrorKind::kRateLimited:
       return 429;
     case ErrorKind::kHeadersTooLarge:

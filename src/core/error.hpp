@@ -17,6 +17,7 @@ enum class ErrorKind {
   kPermissionDenied,  // 403 invalid_request_error: authenticated but forbidden by policy
   kNotFound,          // 404 invalid_request_error (also unknown routes)
   kPayloadTooLarge,   // 413 invalid_request_error
+  kUriTooLong,        // 414 invalid_request_error: request target beyond the URL limit
   kRateLimited,       // 429 requests
   kHeadersTooLarge,   // 431 invalid_request_error
   kInternal,          // 500 server_error

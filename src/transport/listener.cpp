@@ -22,6 +22,10 @@ using tcp = net::ip::tcp;
 // Accept errors are usually resource exhaustion (EMFILE, ENFILE, ENOBUFS); retrying at once would
 // spin a core without freeing anything.
 constexpr std::chrono::milliseconds kAcceptBackoff{100};
+// Connections beyond max_connections are answered 503 and closed; at most this many such
+// refusals run at once, further connections are closed without an answer (a flood must not turn
+// the refusals themselves into the exhaustion the limit prevents).
+constexpr std::size_t kMaxRefusing = 64;
 
 }  // namespace
 
@@ -70,7 +74,14 @@ void Listener::OnAccept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
-  std::make_shared<Session>(std::move(socket), context_)->Run();
+  const std::size_t limit = context_.options().max_connections;
+  const std::size_t open = limit == 0 ? 0 : context_.SessionCount();
+  if (limit > 0 && open >= limit + kMaxRefusing) {
+    beast::error_code close_ec;
+    socket.close(close_ec);
+  } else {
+    std::make_shared<Session>(std::move(socket), context_, limit > 0 && open >= limit)->Run();
+  }
   Accept();
 }
 

@@ -161,4 +161,6 @@ bool Server::OnIoThread() const { return current_io_server == impl_.get(); }
 
 std::size_t Server::OpenConnections() const { return impl_->context.SessionCount(); }
 
+bool Server::tls() const { return impl_->context.tls() != nullptr; }
+
 }  // namespace roster::transport

@@ -24,14 +24,33 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};   // a request must arrive whole within this
   std::chrono::seconds idle_timeout{60};   // keep-alive connections idle longer are closed
   std::chrono::seconds write_timeout{30};  // a response must be taken by the client within this
+  std::size_t url_limit = 8 << 10;         // longer request targets → 414
+  // Client connections served at once; a connection accepted beyond it is answered 503 with
+  // `retry-after` and closed (docs/SECURITY.md). 0 = no limit.
+  std::size_t max_connections = 10000;
+  // TLS: both set = every connection speaks HTTPS (PEM files: certificate chain, private key).
+  // Both empty = plain HTTP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::chrono::seconds handshake_timeout{10};  // a TLS handshake must complete within this
+  // Requests for which this returns true are handled on the IO thread that read them, skipping the
+  // two thread handoffs of the worker pool. Only for requests whose handling cannot block (reads
+  // of SQLite in WAL mode); must be cheap and thread-safe. Null: every request goes to the pool.
+  std::function<bool(const api::Request&)> answer_inline;
 };
+
+// Loads the TLS files of `options` as Server's constructor does and throws the same errors, so a
+// caller can refuse bad files before any other startup work. No-op for plain HTTP.
+void CheckTls(const ServerOptions& options);
 
 // Runs `handler` for each request. The handler must be thread-safe and must not throw.
 using Handler = std::function<api::Response(const api::Request&)>;
 
 class Server {
  public:
-  // Starts the worker pool. Throws std::invalid_argument when a thread count is below 1.
+  // Starts the worker pool and loads the TLS certificate and key when set. Throws
+  // std::invalid_argument when a thread count is below 1 or only one of the TLS files is set,
+  // std::runtime_error when a TLS file cannot be loaded (the message names the file and why).
   Server(ServerOptions options, Handler handler);
   // Stops and waits.
   ~Server();
@@ -57,6 +76,8 @@ class Server {
   bool OnIoThread() const;
   // Client connections open now (the metrics gauge). Thread-safe.
   std::size_t OpenConnections() const;
+  // True when connections speak TLS (the certificate and key were given).
+  bool tls() const;
 
  private:
   struct Impl;
