@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  copyFileSync, createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +13,8 @@ import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 
 import OpenAI from 'openai';
+
+import { auditingFetch, outputDir, outputFile, recordSecret, recordSecretsIn } from './secrets.mjs';
 
 const execFileAsync = promisify(execFile);
 
@@ -24,12 +28,24 @@ const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 10_000;
 const CLI_TIMEOUT_MS = 60_000;
 const MAX_CAPTURE = 64 * 1024;
-const LISTENING_RE = /^roster listening on (http:\/\/(\S+):(\d+))\s*$/;
+const LISTENING_RE = /^roster listening on (https?:\/\/(\S+):(\d+))\s*$/;
 
 const running = new Set();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+// Deletes a stopped server's directory; with the secret audit on, its database files are kept
+// for the scan first (an audit event or a log row must not hold a secret either).
+function discardDir(dir) {
+  const keep = outputDir('db');
+  if (keep) {
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith('roster.db')) copyFileSync(path.join(dir, name), path.join(keep, name));
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
 
 // `sk-admin-` followed by 40 random alphanumerics.
 export function randomAdminKey() {
@@ -92,12 +108,18 @@ export async function startRoster({ serveArgs } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-blackbox-'));
   const db = await freshDatabase(dir);
   const key = randomAdminKey();
+  recordSecret(key);
   const args = ['serve', '--listen', '127.0.0.1:0', ...(serveArgs ?? ['--db', db])];
   const child = spawn(ROSTER_BIN, args, {
     env: childEnv({ ROSTER_BOOTSTRAP_ADMIN_KEY: key }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
+  // The secret audit keeps every byte the server writes (lib/secrets.mjs).
+  for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]]) {
+    const file = outputFile(`serve-${name}`);
+    if (file) stream.pipe(createWriteStream(file));
+  }
 
   let stdout = '';
   let stderr = '';
@@ -193,7 +215,7 @@ export async function startRoster({ serveArgs } = {}) {
         maxRetries: 0,
         timeout: 20_000,
         fetch: async (input, init) => {
-          const res = await fetch(input, init);
+          const res = await auditingFetch()(input, init);
           requests.push(`${init?.method ?? 'GET'} ${String(input)} -> ${res.status}`);
           return res;
         },
@@ -212,6 +234,7 @@ export async function startRoster({ serveArgs } = {}) {
       }
       const res = await fetch(`${url.origin}${urlPath}`, { method, headers: h, body: payload });
       const text = await res.text();
+      recordSecretsIn(text);
       let json;
       try {
         json = JSON.parse(text);
@@ -225,13 +248,19 @@ export async function startRoster({ serveArgs } = {}) {
     async cli(...cliArgs) {
       const all = [...cliArgs, '--db', db];
       try {
-        const { stdout: out } = await execFileAsync(ROSTER_BIN, all, {
+        const { stdout: out, stderr: err } = await execFileAsync(ROSTER_BIN, all, {
           env: childEnv(),
           timeout: CLI_TIMEOUT_MS,
           maxBuffer: 16 * 1024 * 1024,
         });
+        recordSecretsIn(out);
+        const file = outputFile('cli-stderr');
+        if (file) writeFileSync(file, err);
         return out.trim();
       } catch (e) {
+        recordSecretsIn(e.stdout);
+        const file = outputFile('cli-stderr');
+        if (file) writeFileSync(file, String(e.stderr ?? ''));
         throw new Error(
           `roster ${all.join(' ')} failed (code ${e.code}, signal ${e.signal})\n` +
             `--- stdout ---\n${e.stdout}\n--- stderr ---\n${e.stderr}`,
@@ -267,6 +296,14 @@ export async function startRoster({ serveArgs } = {}) {
       return server.cli('seed', '--users', String(users));
     },
 
+    // Kills the server with `signal` (a crash: SIGKILL by default) and waits for the exit; the
+    // database stays for a restart on it (`startRoster({ serveArgs: ['--db', server.db] })`).
+    // stop() afterwards only removes the directory. Resolves to {code, signal}.
+    async kill(signal = 'SIGKILL') {
+      if (!exited) child.kill(signal);
+      return exitPromise;
+    },
+
     // SIGTERM, then wait for the exit; resolves to {code, signal}.
     async stop() {
       if (!exited) {
@@ -278,13 +315,13 @@ export async function startRoster({ serveArgs } = {}) {
         if (!r) {
           child.kill('SIGKILL');
           await exitPromise;
-          rmSync(dir, { recursive: true, force: true });
+          discardDir(dir);
           throw new Error(
             `roster did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM\n--- stderr ---\n${stderr}`,
           );
         }
       }
-      rmSync(dir, { recursive: true, force: true });
+      discardDir(dir);
       return exited;
     },
   };
