@@ -32,24 +32,41 @@ class JsonWriter {
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
 
-  JsonWriter& StartObject() { return Track(writer_.StartObject()); }
-  JsonWriter& EndObject() { return Track(writer_.EndObject()); }
-  JsonWriter& StartArray() { return Track(writer_.StartArray()); }
-  JsonWriter& EndArray() { return Track(writer_.EndArray()); }
+  JsonWriter& StartObject() {
+    return Write([&] { return writer_.StartObject(); });
+  }
+  JsonWriter& EndObject() {
+    return Write([&] { return writer_.EndObject(); });
+  }
+  JsonWriter& StartArray() {
+    return Write([&] { return writer_.StartArray(); });
+  }
+  JsonWriter& EndArray() {
+    return Write([&] { return writer_.EndArray(); });
+  }
   JsonWriter& Key(std::string_view key) {
-    return Track(writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+    return Write(
+        [&] { return writer_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size())); });
   }
   JsonWriter& String(std::string_view text) {
-    if (!IsUtf8(text)) return Track(false);
-    return Track(writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size())));
+    return Write([&] {
+      return IsUtf8(text) &&
+             writer_.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    });
   }
   // The text, or null when absent.
   JsonWriter& OptString(const std::optional<std::string>& text) {
     return text ? String(*text) : Null();
   }
-  JsonWriter& Int(std::int64_t value) { return Track(writer_.Int64(value)); }
-  JsonWriter& Bool(bool value) { return Track(writer_.Bool(value)); }
-  JsonWriter& Null() { return Track(writer_.Null()); }
+  JsonWriter& Int(std::int64_t value) {
+    return Write([&] { return writer_.Int64(value); });
+  }
+  JsonWriter& Bool(bool value) {
+    return Write([&] { return writer_.Bool(value); });
+  }
+  JsonWriter& Null() {
+    return Write([&] { return writer_.Null(); });
+  }
 
   // False once anything failed to write (text that is not UTF-8); the output is then unusable.
   bool ok() const noexcept { return ok_; }
@@ -57,8 +74,11 @@ class JsonWriter {
   std::string Take() const { return std::string(buffer_.GetString(), buffer_.GetSize()); }
 
  private:
-  JsonWriter& Track(bool written) noexcept {
-    ok_ = ok_ && written;
+  // After a failure nothing more is written: the writer's state (key or value next) would no
+  // longer match the calls, which RapidJSON asserts on in debug builds.
+  template <typename F>
+  JsonWriter& Write(F&& write) {
+    if (ok_) ok_ = write();
     return *this;
   }
 
