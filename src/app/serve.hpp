@@ -2,7 +2,9 @@
 // SIGTERM.
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <thread>
 
 #include "api/request_log.hpp"
 #include "app/command_support.hpp"
@@ -10,10 +12,16 @@
 
 namespace roster::app {
 
+// One IO thread per core: with a SQLite file, reads are answered on the IO threads themselves
+// (no handoff to the worker pool), so they do most of the work (docs/PERFORMANCE.md).
+inline int DefaultIoThreads() {
+  return static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 = any free port
   std::string db = kDefaultDbPath;
-  int io_threads = 1;
+  int io_threads = DefaultIoThreads();
   int workers =
       32;  // threads blocked on the store are cheap; more of them make larger commit groups
   bool accept_unknown_permissions = false;

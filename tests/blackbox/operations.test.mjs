@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -62,7 +62,8 @@ describe('configuration', () => {
     assert.deepEqual(config.listen, { value: '"127.0.0.1:7002"', source: 'env ROSTER_LISTEN' });
     assert.deepEqual(config.invite_ttl_days, { value: '9', source: 'config file' });
     assert.deepEqual(config.log_format, { value: '"text"', source: 'config file' });
-    assert.deepEqual(config.io_threads, { value: '1', source: 'default' });
+    // One IO thread per core by default (std::thread::hardware_concurrency, the online CPUs).
+    assert.deepEqual(config.io_threads, { value: String(Math.max(1, cpus().length)), source: 'default' });
     assert.equal(config.db.value, '"postgres://roster:****@db.internal:5432/roster"');
     assert.ok(!r.stdout.includes('hunter2'), r.stdout);
     assert.ok(!r.stdout.includes('secret-value-that-must-not-show'), r.stdout);
