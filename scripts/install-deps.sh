@@ -6,12 +6,17 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libboost-dev libboost-system-dev nlohmann-json3-dev rapidjson-dev libsqlite3-dev sqlite3 libssl-dev
+  openssl
   libcli11-dev libspdlog-dev libfmt-dev libtoml11-dev
   libgtest-dev libgmock-dev googletest
   libpq-dev postgresql-15
   ca-certificates
   chromium
+  clang-14 libclang-rt-14-dev llvm-14
 )
+# clang-14, libclang-rt-14-dev: the ASan+UBSan, TSan and libFuzzer builds of `make test-sanitize`,
+# `test-tsan` and `fuzz-smoke` (build-asan, build-tsan); llvm-14: llvm-symbolizer for their reports.
+# openssl: the CLI makes the throwaway CA and certificate of tests/blackbox/tls.test.mjs.
 # libpq-dev: the PostgreSQL backend's client library; postgresql-15: the throwaway cluster the
 # tests run the PostgreSQL backend on (scripts/pg-test-cluster.sh; psql comes with it).
 # chromium: Debian's browser, driven headless by the web console's end-to-end tests (tests/e2e).
