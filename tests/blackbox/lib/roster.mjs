@@ -35,6 +35,9 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+// The fetch every SDK client uses: the global one, searched for secrets when the audit is on.
+const audited = auditingFetch();
+
 // Deletes a stopped server's directory; with the secret audit on, its database files are kept
 // for the scan first (an audit event or a log row must not hold a secret either).
 function discardDir(dir) {
@@ -215,7 +218,7 @@ export async function startRoster({ serveArgs } = {}) {
         maxRetries: 0,
         timeout: 20_000,
         fetch: async (input, init) => {
-          const res = await auditingFetch()(input, init);
+          const res = await audited(input, init);
           requests.push(`${init?.method ?? 'GET'} ${String(input)} -> ${res.status}`);
           return res;
         },
