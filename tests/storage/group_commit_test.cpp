@@ -3,8 +3,10 @@
 #include "storage/sqlite/group_commit.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -300,12 +302,89 @@ TEST_F(GroupCommitTest, AFullDiskFailsTheWriteAndWritesResumeWhenSpaceReturns) {
   EXPECT_EQ(check.Text(0), "ok");
 }
 
+// In WAL mode a COMMIT only writes the batch to the WAL; the write is acknowledged once a sync of
+// the WAL file covers it, and the writer connection serves the next batch meanwhile.
+TEST_F(GroupCommitTest, AWriteIsAcknowledgedOnlyOnceTheWalIsSynced) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  ASSERT_TRUE(committer.syncs_wal());
+  std::atomic<int> syncs_entered{0};
+  std::atomic<bool> release{false};
+  std::string synced_file;
+  committer.SetSyncForTesting([&](int fd) {
+    char target[4096] = {};
+    const ssize_t n =
+        ::readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), target, sizeof target - 1);
+    synced_file.assign(target, n > 0 ? static_cast<std::size_t>(n) : 0);
+    ++syncs_entered;
+    while (!release) std::this_thread::yield();
+    return ::fdatasync(fd);
+  });
+  std::atomic<int> acknowledged{0};
+  std::thread first([&] {
+    WriteTransaction txn(committer);
+    Insert(txn, 1);
+    txn.Commit();
+    ++acknowledged;
+  });
+  while (syncs_entered == 0) std::this_thread::yield();
+  EXPECT_EQ(CommittedRows(), 1);  // committed in SQLite …
+  // … and while the first sync hangs, a second write commits its own batch on the writer.
+  std::thread second([&] {
+    WriteTransaction txn(committer);
+    Insert(txn, 2);
+    txn.Commit();
+    ++acknowledged;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (CommittedRows() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(CommittedRows(), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(acknowledged.load(), 0) << "acknowledged before the WAL was synced";
+  release = true;
+  first.join();
+  second.join();
+  EXPECT_EQ(acknowledged.load(), 2);
+  EXPECT_EQ(synced_file, path_ + "-wal");
+  // The second batch committed after the first sync began, so a second sync covered it.
+  EXPECT_EQ(syncs_entered.load(), 2);
+  EXPECT_EQ(committer.stats().batches, 2u);
+}
+
+// A failed sync fails the writes it would have acknowledged and every later write: after an
+// fsync error the state of the page cache is unknown, so a retry would prove nothing.
+TEST_F(GroupCommitTest, AFailedSyncFailsTheWriteAndEveryLaterOne) {
+  auto pool = Pool();
+  GroupCommitter committer(*pool, std::make_unique<Connection>(path_, 5000));
+  committer.SetSyncForTesting([](int) {
+    errno = EIO;
+    return -1;
+  });
+  WriteTransaction txn(committer);
+  Insert(txn, 1);
+  try {
+    txn.Commit();
+    ADD_FAILURE() << "a write was acknowledged without a successful sync";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable);
+  }
+  try {
+    WriteTransaction later(committer);
+    ADD_FAILURE() << "a write started after a failed sync";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable);
+  }
+}
+
 // A private database (":memory:") has no separate writer: each write commits on its own.
 TEST_F(GroupCommitTest, PrivateDatabasesCommitEachWrite) {
   std::vector<std::unique_ptr<Connection>> connections;
   connections.push_back(std::make_unique<Connection>(":memory:", 5000));
   ConnectionPool pool(std::move(connections));
   GroupCommitter committer(pool, nullptr);
+  EXPECT_FALSE(committer.syncs_wal());
   {
     WriteTransaction txn(committer);
     txn.connection().Execute("CREATE TABLE t (v INTEGER)");

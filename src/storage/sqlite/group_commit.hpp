@@ -10,16 +10,26 @@
 // wakes its members — or leaves the batch open for the writers queued behind it and waits for the
 // COMMIT they will lead. A batch that fails to commit fails every member; none was acknowledged.
 //
+// Syncing is pipelined behind the writer. In WAL mode the writer runs with synchronous=NORMAL, so
+// a COMMIT only writes the batch's frames to the WAL file; the writer connection is then free for
+// the next batch while one of the committed writers fdatasync()s the WAL, which makes every batch
+// committed before the call durable at once. Commit() returns only after such a sync covers its
+// batch. A failed sync fails its writers and every later write (the page cache's state is unknown
+// after an fsync error, so retrying it proves nothing; a restart recovers from what is on disk).
+// Checkpoints are unchanged: with synchronous=NORMAL SQLite syncs the WAL before copying it into
+// the database and the database after. A database not in WAL mode keeps synchronous=FULL.
+//
 // A private database (":memory:", one connection) has no separate writer: each write is its own
 // BEGIN IMMEDIATE … COMMIT on the pool's connection, as without grouping.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #include "storage/sqlite/connection.hpp"
@@ -35,14 +45,21 @@ class GroupCommitter {
   // `writer`: the connection used only for writes, or nullptr for a private database, whose
   // writes then run one by one on a connection of `pool`.
   GroupCommitter(ConnectionPool& pool, std::unique_ptr<Connection> writer);
+  ~GroupCommitter();
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   struct Stats {
     std::uint64_t writes = 0;   // write transactions committed
     std::uint64_t batches = 0;  // COMMITs that made them durable
+    std::uint64_t syncs = 0;    // fdatasync()s of the WAL that acknowledged them (WAL mode)
   };
-  Stats stats() const noexcept { return {writes_.load(), batches_.load()}; }
+  Stats stats() const noexcept { return {writes_.load(), batches_.load(), syncs_.load()}; }
+  // Whether COMMIT leaves syncing to the committer (a file database in WAL mode).
+  bool syncs_wal() const noexcept { return !wal_path_.empty(); }
+
+  // Replaces fdatasync(2) for the WAL (tests: a sync that blocks or fails). Set before any write.
+  void SetSyncForTesting(std::function<int(int fd)> sync) { sync_ = std::move(sync); }
   // Writers waiting for the writer connection right now.
   int waiting() const noexcept { return queued_.load(); }
 
@@ -54,11 +71,14 @@ class GroupCommitter {
  private:
   friend class WriteTransaction;
 
-  // One batch transaction and its outcome, shared by its members.
+  // One batch transaction and its outcome, shared by its members, who wait for `state` to leave
+  // kOpen without taking mutex_.
   struct Batch {
-    int members = 0;  // writes released into it
-    bool finished = false;
-    std::exception_ptr failure;  // set when it did not commit
+    static constexpr int kOpen = 0, kCommitted = 1, kFailed = 2;
+    int members = 0;             // writes released into it; needs mutex_
+    std::uint64_t sequence = 0;  // its place in commit order, set before state
+    std::exception_ptr failure;  // set before state when it did not commit
+    std::atomic<int> state{kOpen};
   };
 
   // Commits the open batch — or, given a failure, rolls it back — and wakes its members. Needs
@@ -67,16 +87,35 @@ class GroupCommitter {
   // Finishes the open batch when no other writer will: none is waiting for the writer, or the
   // batch is full, or SQLite already rolled it back (an I/O error, a full disk). Needs mutex_.
   void SettleBatch() noexcept;
+  // Returns once the batch committed as `sequence` is on disk: syncs the WAL itself unless another
+  // writer's sync is in progress, then waits for that one and checks again. Throws core::Error
+  // (unavailable) when a sync failed.
+  void WaitDurable(std::uint64_t sequence);
+  // fdatasync of the WAL file, opened on first use (its directory synced once, for the file's
+  // creation) and reopened should SQLite ever have replaced it. Needs sync_mutex_. False on error.
+  bool SyncWal();
+  [[noreturn]] void ThrowSyncFailed() const;
 
   ConnectionPool& pool_;
   const std::unique_ptr<Connection> writer_;
 
-  std::mutex mutex_;  // owns writer_ and current_
-  std::condition_variable finished_;
+  std::mutex mutex_;                // owns writer_ and current_
   std::atomic<int> queued_{0};      // writers waiting to take mutex_
   std::shared_ptr<Batch> current_;  // the open batch transaction on writer_, if any
   std::atomic<std::uint64_t> writes_{0};
   std::atomic<std::uint64_t> batches_{0};
+
+  // Pipelined syncing (WAL mode only; wal_path_ empty otherwise).
+  std::string wal_path_;
+  std::function<int(int)> sync_;
+  std::mutex sync_mutex_;  // held by the writer that is syncing; owns wal_fd_
+  int wal_fd_ = -1;
+  std::atomic<std::uint64_t> committed_{0};   // sequence of the last committed batch
+  std::atomic<std::uint64_t> durable_{0};     // sequence up to which batches are on disk
+  std::atomic<std::uint64_t> sync_epoch_{0};  // bumped after every sync attempt; waited on
+  std::atomic<bool> sync_failed_{false};
+  std::atomic<int> sync_errno_{0};
+  std::atomic<std::uint64_t> syncs_{0};
 };
 
 // One write: the connection to write on, inside its own savepoint of the shared batch.
@@ -90,8 +129,8 @@ class WriteTransaction {
   WriteTransaction& operator=(const WriteTransaction&) = delete;
 
   Connection& connection() const noexcept { return *connection_; }
-  // Returns once the write is durable; throws the batch's error when its COMMIT failed. Every
-  // Statement of the write must be out of scope (reset) by now.
+  // Returns once the write is durable; throws the batch's error when its COMMIT (or the sync that
+  // would make it durable) failed. Every Statement of the write must be out of scope by now.
   void Commit();
 
  private:
