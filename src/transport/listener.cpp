@@ -29,11 +29,11 @@ constexpr std::size_t kMaxRefusing = 64;
 
 }  // namespace
 
-Listener::Listener(net::io_context& io_context, const tcp::endpoint& endpoint,
+Listener::Listener(const std::vector<net::io_context*>& io_contexts, const tcp::endpoint& endpoint,
                    ServerContext& context)
-    : io_context_(io_context),
+    : io_contexts_(io_contexts),
       context_(context),
-      acceptor_(net::make_strand(io_context)),
+      acceptor_(net::make_strand(*io_contexts.front())),
       backoff_(acceptor_.get_executor()) {
   acceptor_.open(endpoint.protocol());
   // Lets a restarted server bind while old connections sit in TIME_WAIT; on Linux it does not
@@ -59,8 +59,12 @@ void Listener::Stop() {
 
 void Listener::Accept() {
   if (!acceptor_.is_open()) return;
-  // Each connection gets its own strand, so its handlers never run concurrently.
-  acceptor_.async_accept(net::make_strand(io_context_),
+  // Each connection gets its own strand, so its handlers never run concurrently, on the next IO
+  // thread's io_context: one thread serves it from accept to close, with no lock shared between
+  // IO threads.
+  net::io_context& io_context = *io_contexts_[next_];
+  next_ = (next_ + 1) % io_contexts_.size();
+  acceptor_.async_accept(net::make_strand(io_context),
                          beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
 }
 

@@ -1,11 +1,14 @@
-// Accepts TCP connections and starts a Session for each, each on its own strand.
+// Accepts TCP connections and starts a Session for each, each on its own strand of the next IO
+// thread's io_context (round robin).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
+#include <cstddef>
 #include <memory>
+#include <vector>
 
 #include "transport/server_context.hpp"
 
@@ -13,9 +16,10 @@ namespace roster::transport {
 
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
-  // Opens, binds and listens on `endpoint`. Throws boost::system::system_error on failure.
-  Listener(boost::asio::io_context& io_context, const boost::asio::ip::tcp::endpoint& endpoint,
-           ServerContext& context);
+  // Opens, binds and listens on `endpoint`; accepts on the first of `io_contexts` and hands the
+  // connections to all of them in turn. Throws boost::system::system_error on failure.
+  Listener(const std::vector<boost::asio::io_context*>& io_contexts,
+           const boost::asio::ip::tcp::endpoint& endpoint, ServerContext& context);
 
   // The bound address (the real port when 0 was asked for).
   boost::asio::ip::tcp::endpoint local_endpoint() const { return local_endpoint_; }
@@ -28,7 +32,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void Accept();
   void OnAccept(boost::beast::error_code ec, boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& io_context_;
+  const std::vector<boost::asio::io_context*> io_contexts_;
+  std::size_t next_ = 0;  // the io_context of the next connection (accept handlers are serial)
   ServerContext& context_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer backoff_;  // after accept failures such as EMFILE

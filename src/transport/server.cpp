@@ -1,7 +1,8 @@
-// Server: binds the listener, runs the io_context on the IO threads, and stops gracefully (close
+// Server: binds the listener, runs one io_context on each IO thread, and stops gracefully (close
 // the acceptor, close idle connections, let requests in flight finish, then join every thread).
 #include "transport/server.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +10,7 @@
 #include <condition_variable>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -55,10 +57,22 @@ tcp::endpoint ResolveEndpoint(const std::string& host, std::uint16_t port) {
 
 struct Server::Impl {
   Impl(ServerOptions options, Handler handler)
-      : context(Validated(std::move(options)), std::move(handler)),
-        io_context(context.options().io_threads) {}
+      : context(Validated(std::move(options)), std::move(handler)) {
+    // One io_context per IO thread (concurrency hint 1): a connection lives on one thread, and the
+    // threads share no scheduler lock and never wake each other for a connection's handlers.
+    for (int i = 0; i < context.options().io_threads; ++i) {
+      io_contexts.push_back(std::make_unique<net::io_context>(1));
+      idle_guards.emplace_back(net::make_work_guard(*io_contexts.back()));
+    }
+  }
 
-  void RunIo() {
+  std::vector<net::io_context*> IoContexts() const {
+    std::vector<net::io_context*> all;
+    for (const auto& io : io_contexts) all.push_back(io.get());
+    return all;
+  }
+
+  void RunIo(net::io_context& io_context) {
     current_io_server = this;
     for (;;) {
       // Completion handlers do not throw by design; should one do so anyway (bad_alloc), that
@@ -75,7 +89,9 @@ struct Server::Impl {
   // Declaration order is destruction order in reverse: the io_context (and any session it still
   // owns) goes before the context those sessions reference.
   ServerContext context;
-  net::io_context io_context;
+  std::vector<std::unique_ptr<net::io_context>> io_contexts;
+  // Keep each io_context running while it has no connection; released by Stop().
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> idle_guards;
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> io_threads;
 
@@ -103,16 +119,15 @@ void Server::Start() {
   const ServerOptions& options = impl_->context.options();
   const tcp::endpoint endpoint = ResolveEndpoint(options.host, options.port);
   try {
-    impl_->listener = std::make_shared<Listener>(impl_->io_context, endpoint, impl_->context);
+    impl_->listener = std::make_shared<Listener>(impl_->IoContexts(), endpoint, impl_->context);
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("cannot listen on " + FormatHostPort(options.host, options.port) +
                              ": " + e.code().message());
   }
   impl_->port = impl_->listener->local_endpoint().port();
-  // The pending accept is the io_context's work from here on, so run() does not return early.
   impl_->listener->Run();
-  for (int i = 0; i < options.io_threads; ++i) {
-    impl_->io_threads.emplace_back([impl = impl_.get()] { impl->RunIo(); });
+  for (const auto& io : impl_->io_contexts) {
+    impl_->io_threads.emplace_back([impl = impl_.get(), io = io.get()] { impl->RunIo(*io); });
   }
   impl_->started = true;
 }
@@ -136,7 +151,8 @@ void Server::Stop() {
   if (listener) listener->Stop();
   for (const auto& session : impl_->context.LiveSessions()) session->Shutdown();
   // The io threads leave run() by themselves once the acceptor is closed and the last connection
-  // has finished: nothing else keeps the io_context busy.
+  // of their io_context has finished: nothing else keeps an io_context busy after this.
+  for (auto& guard : impl_->idle_guards) guard.reset();
   impl_->cv.notify_all();
 }
 
@@ -150,7 +166,7 @@ void Server::Wait() {
   impl_->joining = true;
   lock.unlock();
   for (auto& thread : impl_->io_threads) thread.join();
-  // Every handler has returned by now (each held tracked work on the io_context).
+  // Every handler has returned by now (each held tracked work on its io_context).
   impl_->context.workers().join();
   lock.lock();
   impl_->joined = true;

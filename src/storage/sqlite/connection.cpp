@@ -95,6 +95,11 @@ bool Statement::IsNull(int column) const {
 // --- Connection ------------------------------------------------------------------------------
 
 Connection::Connection(const std::string& path, int busy_timeout_ms) {
+  // Once per process, before SQLite initializes itself on the first open: no memory statistics,
+  // whose global mutex every allocation of every connection would otherwise take. (Too late when
+  // something opened a database first; SQLite then refuses and keeps counting, which is harmless.)
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  static_cast<void>(configured);
   // NOMUTEX: the pool hands a connection to one thread at a time, so SQLite's own per-connection
   // mutex would only cost time.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
