@@ -16,14 +16,18 @@
 // committed before the call durable at once. Commit() returns only after such a sync covers its
 // batch. A failed sync fails its writers and every later write (the page cache's state is unknown
 // after an fsync error, so retrying it proves nothing; a restart recovers from what is on disk).
-// Checkpoints are unchanged: with synchronous=NORMAL SQLite syncs the WAL before copying it into
-// the database and the database after. A database not in WAL mode keeps synchronous=FULL.
+// Checkpoints run off the write path too: once the WAL holds kCheckpointPages, a checkpointer
+// thread runs a PASSIVE checkpoint on its own connection (synchronous=FULL: the WAL is synced
+// before it is copied into the database, the database after); should the WAL still reach
+// kInlineCheckpointPages, the writer checkpoints itself, so the WAL stays bounded under any load.
+// A database not in WAL mode keeps synchronous=FULL and SQLite's own checkpoints.
 //
 // A private database (":memory:", one connection) has no separate writer: each write is its own
 // BEGIN IMMEDIATE … COMMIT on the pool's connection, as without grouping.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -31,6 +35,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/connection_pool.hpp"
@@ -41,6 +46,10 @@ class GroupCommitter {
  public:
   // Largest number of writes sharing one COMMIT, so a batch under endless load still ends.
   static constexpr int kMaxBatch = 256;
+  // WAL pages (4 KiB each) at which the checkpointer thread is asked to checkpoint (SQLite's
+  // automatic checkpoint uses the same), and at which the writer checkpoints itself.
+  static constexpr int kCheckpointPages = 1000;
+  static constexpr int kInlineCheckpointPages = 10000;
 
   // `writer`: the connection used only for writes, or nullptr for a private database, whose
   // writes then run one by one on a connection of `pool`.
@@ -50,11 +59,16 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   struct Stats {
-    std::uint64_t writes = 0;   // write transactions committed
-    std::uint64_t batches = 0;  // COMMITs that made them durable
-    std::uint64_t syncs = 0;    // fdatasync()s of the WAL that acknowledged them (WAL mode)
+    std::uint64_t writes = 0;       // write transactions committed
+    std::uint64_t batches = 0;      // COMMITs that made them durable
+    std::uint64_t syncs = 0;        // fdatasync()s of the WAL that acknowledged them (WAL mode)
+    std::uint64_t checkpoints = 0;  // by the checkpointer thread
+    std::uint64_t inline_checkpoints = 0;  // by the writer, the checkpointer having fallen behind
   };
-  Stats stats() const noexcept { return {writes_.load(), batches_.load(), syncs_.load()}; }
+  Stats stats() const noexcept {
+    return {writes_.load(), batches_.load(), syncs_.load(), checkpoints_.load(),
+            inline_checkpoints_.load()};
+  }
   // Whether COMMIT leaves syncing to the committer (a file database in WAL mode).
   bool syncs_wal() const noexcept { return !wal_path_.empty(); }
 
@@ -74,11 +88,11 @@ class GroupCommitter {
   // One batch transaction and its outcome, shared by its members, who wait for `state` to leave
   // kOpen without taking mutex_.
   struct Batch {
-    static constexpr int kOpen = 0, kCommitted = 1, kFailed = 2;
-    int members = 0;             // writes released into it; needs mutex_
-    std::uint64_t sequence = 0;  // its place in commit order, set before state
-    std::exception_ptr failure;  // set before state when it did not commit
-    std::atomic<int> state{kOpen};
+    static constexpr std::uint32_t kOpen = 0, kCommitted = 1, kFailed = 2;
+    int members = 0;                          // writes released into it; needs mutex_
+    std::uint64_t sequence = 0;               // its place in commit order, set before state
+    std::exception_ptr failure;               // set before state when it did not commit
+    std::atomic<std::uint32_t> state{kOpen};  // a futex word
   };
 
   // Commits the open batch — or, given a failure, rolls it back — and wakes its members. Needs
@@ -95,6 +109,9 @@ class GroupCommitter {
   // creation) and reopened should SQLite ever have replaced it. Needs sync_mutex_. False on error.
   bool SyncWal();
   [[noreturn]] void ThrowSyncFailed() const;
+  // sqlite3_wal_hook of the writer: after each COMMIT, with the pages now in the WAL.
+  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
+  void RunCheckpointer();
 
   ConnectionPool& pool_;
   const std::unique_ptr<Connection> writer_;
@@ -112,10 +129,20 @@ class GroupCommitter {
   int wal_fd_ = -1;
   std::atomic<std::uint64_t> committed_{0};   // sequence of the last committed batch
   std::atomic<std::uint64_t> durable_{0};     // sequence up to which batches are on disk
-  std::atomic<std::uint64_t> sync_epoch_{0};  // bumped after every sync attempt; waited on
+  std::atomic<std::uint32_t> sync_epoch_{0};  // bumped after every sync attempt; a futex word
   std::atomic<bool> sync_failed_{false};
   std::atomic<int> sync_errno_{0};
   std::atomic<std::uint64_t> syncs_{0};
+
+  // Checkpoints off the write path (WAL mode only).
+  std::unique_ptr<Connection> checkpoint_connection_;
+  std::mutex checkpoint_mutex_;  // owns checkpoint_wanted_, checkpoint_stop_
+  std::condition_variable checkpoint_wanted_cv_;
+  bool checkpoint_wanted_ = false;
+  bool checkpoint_stop_ = false;
+  std::atomic<std::uint64_t> checkpoints_{0};
+  std::atomic<std::uint64_t> inline_checkpoints_{0};
+  std::thread checkpointer_;  // last: started after, and joined before, everything it uses
 };
 
 // One write: the connection to write on, inside its own savepoint of the shared batch.
