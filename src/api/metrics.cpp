@@ -156,9 +156,11 @@ std::string Metrics::Render() const {
         "# HELP roster_store_operation_duration_seconds Time of each store operation (one "
         "transaction), by operation.\n";
     out += "# TYPE roster_store_operation_duration_seconds histogram\n";
-    for (std::size_t op = 0; op < storage::MeteredStore::kOpCount; ++op) {
+    for (std::size_t i = 0; i < storage::kStoreOpCount; ++i) {
+      const auto op = static_cast<storage::StoreOp>(i);
+      if (!storage::MeteredStore::IsMetered(op)) continue;
       std::string labels = "operation=\"";
-      AppendLabelValue(labels, storage::MeteredStore::kOpNames[op]);
+      AppendLabelValue(labels, storage::kStoreOpNames[i]);
       labels += '"';
       AppendHistogram(out, "roster_store_operation_duration_seconds", labels,
                       store_->Histogram(op));
