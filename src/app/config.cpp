@@ -23,6 +23,8 @@ std::string KeyOf(const CLI::Option& option) {
 bool LooksSecret(const std::string& name) {
   std::string lower = name;
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // These name a file, not a secret: the path is what an operator needs to see.
+  if (lower == "tls_key" || lower == "tls_cert") return false;
   for (const char* word : {"key", "password", "secret", "token"}) {
     if (lower.find(word) != std::string::npos) return true;
   }

@@ -45,12 +45,19 @@ describe('configuration', () => {
 
   test('flag > environment > file > default, secrets masked', async () => {
     const file = path.join(dir, 'roster.toml');
+    // Only their paths are read here; they must exist.
+    const tlsKey = path.join(dir, 'server.key');
+    const tlsCert = path.join(dir, 'server.crt');
+    writeFileSync(tlsKey, 'not read by --print-config\n');
+    writeFileSync(tlsCert, 'not read by --print-config\n');
     writeFileSync(file, [
       'listen = "127.0.0.1:7001"',
       'workers = 3',
       'invite_ttl_days = 9',
       'log_format = "text"',
       'db = "postgres://roster:hunter2@db.internal:5432/roster"',
+      `tls_key = ${JSON.stringify(tlsKey)}`,
+      `tls_cert = ${JSON.stringify(tlsCert)}`,
     ].join('\n'));
     const r = await roster(['serve', '--config', file, '--print-config', '--workers', '5'], {
       ROSTER_LISTEN: '127.0.0.1:7002',
@@ -65,6 +72,9 @@ describe('configuration', () => {
     // One IO thread per core by default (std::thread::hardware_concurrency, the online CPUs).
     assert.deepEqual(config.io_threads, { value: String(Math.max(1, cpus().length)), source: 'default' });
     assert.equal(config.db.value, '"postgres://roster:****@db.internal:5432/roster"');
+    // The TLS settings name files: shown as given, not masked as if they were keys.
+    assert.deepEqual(config.tls_key, { value: JSON.stringify(tlsKey), source: 'config file' });
+    assert.deepEqual(config.tls_cert, { value: JSON.stringify(tlsCert), source: 'config file' });
     assert.ok(!r.stdout.includes('hunter2'), r.stdout);
     assert.ok(!r.stdout.includes('secret-value-that-must-not-show'), r.stdout);
     assert.match(r.stdout, /ROSTER_BOOTSTRAP_ADMIN_KEY = sk-admin…\(masked\)/);
