@@ -359,6 +359,37 @@ TEST(ServerTest, TricklingClientIsCutOffByReadTimeout) {
   EXPECT_LT(result.elapsed, 5s);
 }
 
+TEST(ServerTest, ClientThatNeverReadsItsResponseIsCutOffByWriteTimeout) {
+  // The response is far larger than both sockets' buffers can hold, and the client never reads:
+  // the write cannot finish, so only the write timeout frees the connection.
+  auto options = TestOptions();
+  options.write_timeout = 1s;
+  RunningServer server(options, [](const api::Request&) {
+    api::Response response;
+    response.status = 200;
+    response.content_type = "text/plain";
+    response.body.assign(std::size_t{64} << 20, 'x');
+    return response;
+  });
+  Client client(server.port());
+  const int small = 4096;
+  ASSERT_EQ(
+      ::setsockopt(client.socket().native_handle(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small),
+      0);
+  client.Send("GET /v1/big HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto start = std::chrono::steady_clock::now();
+  while (server.server().OpenConnections() == 0 && std::chrono::steady_clock::now() - start < 5s) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(server.server().OpenConnections(), 1u);
+  while (server.server().OpenConnections() > 0 && std::chrono::steady_clock::now() - start < 10s) {
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(server.server().OpenConnections(), 0u)
+      << "a client that never reads held its connection";
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
+}
+
 TEST(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   auto options = TestOptions();
   options.idle_timeout = 1s;
