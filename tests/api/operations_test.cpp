@@ -270,6 +270,13 @@ TEST_F(TestControlsTest, FaultBodiesAreValidated) {
               400, "count", "invalid_value");
   ExpectError(fault(R"({"route":"/v1/organization/users","status":429})"), 400, "method",
               "missing_required_parameter");
+  // Above INT64_MAX: refused with the number as sent, not as a wrapped negative value.
+  const Reply huge =
+      fault(R"({"method":"GET","route":"/v1/organization/users","stall_ms":18446744073709551615})");
+  ExpectError(huge, 400, "stall_ms", "invalid_value");
+  const std::string message = huge.error().at("message").get<std::string>();
+  EXPECT_NE(message.find("18446744073709551615"), std::string::npos) << message;
+  EXPECT_EQ(message.find("-1"), std::string::npos) << message;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "api/json/test_control_codecs.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "api/json/body_parser.hpp"
 #include "api/routes.hpp"
@@ -21,6 +22,12 @@ std::optional<std::int64_t> OptionalInteger(const Json& body, const char* field)
     throw core::InvalidType(field, "Invalid type for '" + std::string(field) +
                                        "': expected an integer, but got " + DescribeType(*it) +
                                        " instead.");
+  }
+  if (it->is_number_unsigned() &&
+      it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    // get<std::int64_t>() would wrap it to a negative number, in the message too.
+    throw core::InvalidValue(
+        field, "Invalid '" + std::string(field) + "': " + it->dump() + " is out of range.");
   }
   return it->get<std::int64_t>();
 }
