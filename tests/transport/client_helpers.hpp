@@ -8,8 +8,11 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "transport/server.hpp"
@@ -64,5 +67,31 @@ class Client {
 };
 
 HttpRequest MakeRequest(boost::beast::http::verb method, std::string target, std::string body = {});
+
+// Generous bound for "promptly" so a loaded CI machine does not fail a correct server.
+inline constexpr std::chrono::seconds kPrompt{10};
+
+inline nlohmann::json BodyJson(const HttpResponse& response) {
+  return nlohmann::json::parse(response.body());
+}
+
+// A one-shot gate a handler can block on.
+class Gate {
+ public:
+  void Open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  void WaitOpen() {
+    std::unique_lock lock(mutex_);
+    cv_.wait(lock, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
 
 }  // namespace roster::transport::testing

@@ -21,12 +21,10 @@ namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 using testing::Client;
 using testing::EchoHandler;
+using testing::kPrompt;
 using testing::MakeRequest;
 using testing::RunningServer;
 using testing::TestOptions;
-
-// Generous bound for "promptly" so a loaded CI machine does not fail a correct server.
-constexpr auto kPrompt = 10s;
 
 // Splits a raw response into its head and its JSON body, checking the OpenAI error envelope.
 nlohmann::json ExpectEnvelope(const std::string& raw, int status, const std::string& type,

@@ -30,18 +30,14 @@ namespace {
 namespace net = boost::asio;
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
+using testing::BodyJson;
 using testing::Client;
 using testing::EchoHandler;
+using testing::Gate;
+using testing::kPrompt;
 using testing::MakeRequest;
 using testing::RunningServer;
 using testing::TestOptions;
-
-// Generous bound for "promptly" so a loaded CI machine does not fail a correct server.
-constexpr auto kPrompt = 10s;
-
-nlohmann::json BodyJson(const testing::HttpResponse& response) {
-  return nlohmann::json::parse(response.body());
-}
 
 // The OpenAI error envelope the transport sends for requests it refuses itself.
 void ExpectErrorEnvelope(const std::string& raw_response, int status) {
@@ -59,25 +55,6 @@ void ExpectErrorEnvelope(const std::string& raw_response, int status) {
   }
   EXPECT_EQ(body["error"]["type"], "invalid_request_error");
 }
-
-// A one-shot gate a handler can block on.
-class Gate {
- public:
-  void Open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  void WaitOpen() {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
 
 TEST(ServerTest, GetRoundTripCarriesTargetQueryAndHeaders) {
   RunningServer server(TestOptions(), EchoHandler);

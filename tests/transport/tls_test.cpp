@@ -32,15 +32,16 @@ namespace {
 namespace net = boost::asio;
 namespace http = boost::beast::http;
 using namespace std::chrono_literals;
+using testing::BodyJson;
 using testing::Client;
 using testing::EchoHandler;
+using testing::Gate;
+using testing::kPrompt;
 using testing::MakeRequest;
 using testing::RunningServer;
 using testing::TestOptions;
 using testing::TestPki;
 using testing::TlsClient;
-
-constexpr auto kPrompt = 10s;
 
 ServerOptions TlsOptions(const TestPki& pki) {
   ServerOptions options = TestOptions();
@@ -48,28 +49,6 @@ ServerOptions TlsOptions(const TestPki& pki) {
   options.tls_key_file = pki.server_key();
   return options;
 }
-
-nlohmann::json BodyJson(const testing::HttpResponse& response) {
-  return nlohmann::json::parse(response.body());
-}
-
-class Gate {
- public:
-  void Open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  void WaitOpen() {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
 
 // Reads from a TLS stream until the server closes (EOF, truncation or reset) or `timeout`
 // passes; returns the bytes and whether it closed. The read runs on a thread so a server that
