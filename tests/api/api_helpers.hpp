@@ -55,6 +55,14 @@ class ApiTest : public ::testing::Test {
   // A new member of the main organization (through the store, as invite acceptance would).
   core::Member AddMember(const std::string& email, const std::string& name,
                          core::BaseRole role = core::BaseRole::kReader);
+  // The secret of an invite's acceptance link, newly issued through the API (as `roster invites
+  // link` and the console's "copy link" do; only its hash is stored); empty on failure.
+  std::string TokenOf(const std::string& invite_id) {
+    const Reply link = Call("POST", "/roster/organization/invites/" + invite_id + "/link");
+    EXPECT_EQ(link.status(), 200) << link.response.body;
+    const std::string path = link.body.value("path", "");
+    return path.starts_with("/invite/") ? path.substr(8) : std::string();
+  }
   // A custom role of the main organization created through the API; returns its id.
   std::string CreateRole(const std::string& name,
                          const std::vector<std::string>& permissions = {"api.groups.read"});

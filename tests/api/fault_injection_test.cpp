@@ -305,14 +305,6 @@ class FaultInjectionTest : public ApiTest {
     return reply.body.value("id", "");
   }
 
-  // A fresh acceptance token for the invite (only its hash is stored).
-  std::string TokenOf(const std::string& invite_id) {
-    const Reply link = Call("POST", "/roster/organization/invites/" + invite_id + "/link");
-    EXPECT_EQ(link.status(), 200) << link.response.body;
-    const std::string path = link.body.value("path", "");
-    return path.starts_with("/invite/") ? path.substr(8) : std::string();
-  }
-
   // Sends `prepared` through a router over the fault-injecting store, failing store call n,
   // n = 1, 2, … until a request runs without hitting the fault. Returns how many faults it hit.
   int LoopFaults(const api::Route& route, const Prepared& prepared) {

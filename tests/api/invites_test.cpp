@@ -34,15 +34,6 @@ class InvitesTest : public ApiTest {
     return reply.body.value("id", "");
   }
 
-  // The secret of an invite's acceptance link, newly issued (as `roster invites link` and the
-  // console's "copy link" do; only its hash is stored).
-  std::string TokenOf(const std::string& invite_id) {
-    const Reply link = Call("POST", "/roster/organization/invites/" + invite_id + "/link");
-    EXPECT_EQ(link.status(), 200) << link.response.body;
-    const std::string path = link.body.value("path", "");
-    return path.starts_with("/invite/") ? path.substr(8) : std::string();
-  }
-
   // A request without any key, as the invitee's browser sends it.
   Reply Public(const std::string& method, const std::string& target, const std::string& body = {}) {
     api::Request request = api::Request::Make(method, target, body, "");
