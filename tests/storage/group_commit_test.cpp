@@ -354,6 +354,7 @@ TEST_F(GroupCommitTest, AWriteIsAcknowledgedOnlyOnceTheWalIsSynced) {
   // The second batch committed after the first sync began, so a second sync covered it.
   EXPECT_EQ(syncs_entered.load(), 2);
   EXPECT_EQ(committer.stats().batches, 2u);
+  EXPECT_EQ(committer.stats().syncs, 2u);
 }
 
 // A failed sync fails the writes it would have acknowledged and every later write: after an
@@ -373,6 +374,7 @@ TEST_F(GroupCommitTest, AFailedSyncFailsTheWriteAndEveryLaterOne) {
   } catch (const core::Error& e) {
     EXPECT_EQ(e.kind(), core::ErrorKind::kUnavailable);
   }
+  EXPECT_EQ(committer.stats().syncs, 0u);
   try {
     WriteTransaction later(committer);
     ADD_FAILURE() << "a write started after a failed sync";

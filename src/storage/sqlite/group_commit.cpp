@@ -162,8 +162,9 @@ bool GroupCommitter::SyncWal() {
     ::close(dir_fd);
     if (rc != 0) return false;
   }
+  if (sync_(wal_fd_) != 0) return false;
   ++syncs_;
-  return sync_(wal_fd_) == 0;
+  return true;
 }
 
 void GroupCommitter::ThrowSyncFailed() const {
