@@ -123,6 +123,8 @@ inline constexpr std::array<std::string_view, kStoreOpCount> kStoreOpNames = {
     "reissue_invite_token",
     "accept_invite",
 };
+// An operation added to StoreOp without its name would leave the last entries empty.
+static_assert(!kStoreOpNames.back().empty(), "every StoreOp needs its name in kStoreOpNames");
 
 template <typename Derived>
 class ForwardingStore : public Store {
