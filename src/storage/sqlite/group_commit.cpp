@@ -10,6 +10,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -110,13 +112,15 @@ void GroupCommitter::RunCheckpointer() {
   }
 }
 
-void GroupCommitter::FinishBatch(std::exception_ptr failure) noexcept {
+void GroupCommitter::FinishBatch(std::optional<core::Error> failure) noexcept {
   if (!current_) return;
   if (!failure) {
     try {
       writer_->Prepare(kCommit).Run();
-    } catch (...) {
-      failure = std::current_exception();
+    } catch (const core::Error& e) {
+      failure = e;
+    } catch (const std::exception& e) {
+      failure = InternalError(std::string("group commit: ") + e.what());
     }
   }
   if (failure) {
@@ -135,8 +139,9 @@ void GroupCommitter::FinishBatch(std::exception_ptr failure) noexcept {
     // Without WAL syncing the COMMIT itself was durable (synchronous=FULL).
     if (wal_path_.empty()) durable_.store(batch.sequence, std::memory_order_release);
   }
-  batch.failure = failure;
-  batch.state.store(failure ? Batch::kFailed : Batch::kCommitted, std::memory_order_release);
+  const bool failed = failure.has_value();
+  batch.failure = std::move(failure);
+  batch.state.store(failed ? Batch::kFailed : Batch::kCommitted, std::memory_order_release);
   WakeAll(batch.state);
   current_.reset();
 }
@@ -207,10 +212,10 @@ void GroupCommitter::SettleBatch() noexcept {
   if (!current_) return;
   if (writer_->InAutocommit()) {
     // SQLite rolled the whole batch back after an error: every member's write is gone.
-    FinishBatch(std::make_exception_ptr(
-        MapError(SQLITE_IOERR, "the batch transaction was rolled back by SQLite", "group commit")));
+    FinishBatch(
+        MapError(SQLITE_IOERR, "the batch transaction was rolled back by SQLite", "group commit"));
   } else if (queued_.load() == 0 || current_->members >= kMaxBatch) {
-    FinishBatch(nullptr);
+    FinishBatch(std::nullopt);
   }
 }
 
@@ -223,7 +228,7 @@ void GroupCommitter::ExecuteOnWriter(std::string_view sql) {
   ++queued_;
   const std::lock_guard<std::mutex> lock(mutex_);
   --queued_;
-  FinishBatch(nullptr);  // its members wait for a COMMIT that no one else would lead now
+  FinishBatch(std::nullopt);  // its members wait for a COMMIT that no one else would lead now
   writer_->Execute(sql);
 }
 
@@ -291,7 +296,7 @@ void WriteTransaction::Commit() {
   GroupCommitter::Batch& batch = *batch_;
   WaitWhileEqual(batch.state, GroupCommitter::Batch::kOpen);
   if (batch.state.load(std::memory_order_acquire) == GroupCommitter::Batch::kFailed)
-    std::rethrow_exception(batch.failure);
+    throw core::Error(*batch.failure);  // a copy per member: no exception object is shared
   committer_.WaitDurable(batch.sequence);
 }
 

@@ -29,14 +29,15 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "core/error.hpp"
 #include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/connection_pool.hpp"
 
@@ -91,13 +92,13 @@ class GroupCommitter {
     static constexpr std::uint32_t kOpen = 0, kCommitted = 1, kFailed = 2;
     int members = 0;                          // writes released into it; needs mutex_
     std::uint64_t sequence = 0;               // its place in commit order, set before state
-    std::exception_ptr failure;               // set before state when it did not commit
+    std::optional<core::Error> failure;       // set before state when it did not commit
     std::atomic<std::uint32_t> state{kOpen};  // a futex word
   };
 
   // Commits the open batch — or, given a failure, rolls it back — and wakes its members. Needs
   // mutex_.
-  void FinishBatch(std::exception_ptr failure) noexcept;
+  void FinishBatch(std::optional<core::Error> failure) noexcept;
   // Finishes the open batch when no other writer will: none is waiting for the writer, or the
   // batch is full, or SQLite already rolled it back (an I/O error, a full disk). Needs mutex_.
   void SettleBatch() noexcept;
